@@ -1,0 +1,9 @@
+import type { MessengerPort } from "../outbox/port.js";
+
+/** A running platform connection: it feeds invocations to the core and delivers the outbox. */
+export interface PlatformAdapter {
+  readonly name: string;
+  readonly port: MessengerPort;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import type { LogLevel } from "./util/logger.js";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const url = (name: string, protocols: RegExp) =>
+  optionalString.refine((v) => v === undefined || (URL.canParse(v) && protocols.test(new URL(v).protocol)), {
+    message: `${name} must be a ${protocols.source.replace(/[\^$()]/g, "").replace(/\|/g, " or ")} URL`,
+  });
+
+/**
+ * The whole configuration, read from the environment once. Half-set platform settings are errors
+ * that name the missing variable; secret values never appear in messages.
+ */
+export const configSchema = z
+  .object({
+    DATABASE_URL: url("DATABASE_URL", /^(postgres|postgresql):$/),
+    DATA_DIR: optionalString.default("./data"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+
+    SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), { message: "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" }),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xapp-"), { message: "SLACK_APP_TOKEN must be an app-level token starting with xapp-" }),
+    SLACK_API_URL: url("SLACK_API_URL", /^(http|https):$/),
+    SLACK_COMMAND: optionalString.default("/jobclub").refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v ?? ""), { message: "SLACK_COMMAND must look like /jobclub" }),
+
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_APPLICATION_ID must be the numeric application id" }),
+    DISCORD_API_URL: url("DISCORD_API_URL", /^(http|https):$/),
+    DISCORD_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_GUILD_ID must be a numeric guild id" }),
+  })
+  .superRefine((env, ctx) => {
+    const requireWith = (present: keyof typeof env, needed: keyof typeof env) => {
+      if (env[present] !== undefined && env[needed] === undefined) {
+        ctx.addIssue({ code: "custom", path: [needed], message: `${needed} is required when ${present} is set` });
+      }
+    };
+    requireWith("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET");
+    requireWith("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN");
+    requireWith("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN");
+    requireWith("DISCORD_TOKEN", "DISCORD_APPLICATION_ID");
+    requireWith("DISCORD_APPLICATION_ID", "DISCORD_TOKEN");
+  });
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: LogLevel;
+  port: number;
+  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string };
+  discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
+  /** Every secret value, so the logger can scrub them. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every setting.`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        // zod's own messages may quote the received value: ours never do, so keep only ours.
+        return issue.code === "custom" || issue.message.includes(name) ? issue.message : `${name} is invalid (${issue.code.replace(/_/g, " ")})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const config: Config = {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR ?? "./data",
+    logLevel: e.LOG_LEVEL ?? "info",
+    port: e.PORT,
+    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
+  };
+  if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
+    config.slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      command: e.SLACK_COMMAND ?? "/jobclub",
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+      ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+    };
+  }
+  if (e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {
+    config.discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+      ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
+    };
+  }
+  return config;
+}
+
+function passwordOf(databaseUrl: string | undefined): string | undefined {
+  if (!databaseUrl) return undefined;
+  try {
+    return decodeURIComponent(new URL(databaseUrl).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,45 @@
+import type { z } from "zod";
+import type { Actor, Clock, Platform, Reply } from "./types.js";
+import type { Token } from "./tokenize.js";
+import type { ClubStore, ClubRow, MemberRow } from "../db/store/club-store.js";
+import type { OutboundMessage } from "./outbound.js";
+
+/** What a command handler gets: everything scoped to one club and one transaction. */
+export interface CommandContext {
+  club: ClubRow;
+  /** The acting member (created on first use). */
+  me: MemberRow;
+  actor: Actor;
+  platform: Platform;
+  channelId: string | undefined;
+  store: ClubStore;
+  clock: Clock;
+  /** Queue a message in the outbox, in this command's transaction. */
+  send(message: OutboundMessage): Promise<void>;
+  /** The declared commands, for help. */
+  commands: readonly AnyCommand[];
+}
+
+export interface CommandDefinition<S extends z.ZodObject> {
+  /** One or two words: "who", "goal add". The first word of two is a group (a Discord subcommand group). */
+  name: string;
+  /** One line, at most 100 characters (Discord's description limit). */
+  summary: string;
+  /** The grammar as typed: "goal add <text>". */
+  usage: string;
+  args: S;
+  examples?: string[];
+  /** help runs without creating a member; everything else acts as one. */
+  needsMember?: boolean;
+  /** For grammars that are not positional (profile's keyword pairs). */
+  parseText?: (tokens: Token[]) => Record<string, string | undefined>;
+  run(ctx: CommandContext, args: z.output<S>): Promise<Reply>;
+}
+
+export type AnyCommand = CommandDefinition<z.ZodObject>;
+
+/** Declares a command once; adapters derive their parsing and option lists from it. */
+export function defineCommand<S extends z.ZodObject>(definition: CommandDefinition<S>): AnyCommand {
+  if (definition.summary.length > 100) throw new Error(`summary of ${definition.name} is over 100 characters`);
+  return definition as unknown as AnyCommand;
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { arg } from "../args.js";
+import { defineCommand, type CommandContext } from "../command.js";
+import { plural, privateReply, successReply } from "../reply.js";
+import { UserError } from "../errors.js";
+import { isoWeek } from "../dates.js";
+import { timezoneOf } from "../services/members.js";
+import type { Button } from "../types.js";
+
+const MAX_GOALS_PER_WEEK = 20;
+
+function thisWeek(ctx: CommandContext): string {
+  return isoWeek(ctx.clock.now(), timezoneOf(ctx, ctx.me));
+}
+
+export const goalAdd = defineCommand({
+  name: "goal add",
+  summary: "Set a goal for this week",
+  usage: "goal add <text>",
+  examples: ["goal add Reach out to 3 people at fintechs"],
+  args: z.object({ text: arg.text({ max: 500, label: "goal", description: "What you want to get done this week" }) }),
+  async run(ctx, { text }) {
+    const week = thisWeek(ctx);
+    const existing = await ctx.store.plans.goalsOfWeek(ctx.me.id, week);
+    if (existing.length >= MAX_GOALS_PER_WEEK) throw new UserError("GOAL.TOO_MANY", `You already have ${MAX_GOALS_PER_WEEK} goals this week. Finish some first!`);
+    await ctx.store.plans.addGoal(ctx.me.id, text, week, ctx.clock.now());
+    return successReply(`Goal ${existing.length + 1} for ${week} set: ${text}`, { buttons: [{ label: "My goals", command: "goal list" }] });
+  },
+});
+
+export const goalList = defineCommand({
+  name: "goal list",
+  summary: "Your goals this week",
+  usage: "goal list",
+  args: z.object({}),
+  async run(ctx) {
+    const week = thisWeek(ctx);
+    const goals = await ctx.store.plans.goalsOfWeek(ctx.me.id, week);
+    if (goals.length === 0) return privateReply(`No goals for ${week} yet. Set one with \`goal add <text>\`.`, { title: `Goals for ${week}` });
+    const lines = goals.map((g, i) => `${i + 1}. ${g.done ? "✅" : "⬜"} ${g.text}`);
+    const done = goals.filter((g) => g.done).length;
+    const buttons: Button[] = goals
+      .map((g, i) => ({ g, n: i + 1 }))
+      .filter(({ g }) => !g.done)
+      .slice(0, 5)
+      .map(({ n }) => ({ label: `Done #${n}`, command: `goal done ${n}` }));
+    return privateReply(`${lines.join("\n")}\n${done} of ${plural(goals.length, "goal")} done.`, { title: `Goals for ${week}`, buttons });
+  },
+});
+
+export const goalDone = defineCommand({
+  name: "goal done",
+  summary: "Mark this week's goal number n as done",
+  usage: "goal done <n>",
+  examples: ["goal done 2"],
+  args: z.object({ n: arg.int({ min: 1, max: MAX_GOALS_PER_WEEK, label: "goal number", description: "The goal's number in `goal list`" }) }),
+  async run(ctx, { n }) {
+    const week = thisWeek(ctx);
+    const goals = await ctx.store.plans.goalsOfWeek(ctx.me.id, week);
+    const goal = goals[n - 1];
+    if (!goal) {
+      throw new UserError("GOAL.NOT_FOUND", goals.length ? `You have ${plural(goals.length, "goal")} this week; there is no goal ${n}. \`goal list\` shows them.` : "You have no goals this week yet.");
+    }
+    if (goal.done) return privateReply(`Goal ${n} was already done: ${goal.text}`);
+    await ctx.store.plans.markGoalDone(goal.id, ctx.clock.now());
+    const left = goals.filter((g) => !g.done).length - 1;
+    return successReply(`✅ Done: ${goal.text}${left === 0 ? "\nThat's every goal this week. Brilliant!" : `\n${plural(left, "goal")} to go.`}`);
+  },
+});

@@ -1,0 +1,39 @@
+import type { AnyCommand } from "../command.js";
+import { help } from "./help.js";
+import { join, profile, resume, snooze } from "./membership.js";
+import { goalAdd, goalDone, goalList } from "./goals.js";
+import { targetAdd, targetList, targetRemove, targetStage } from "./targets.js";
+import { networkAdd, networkList, networkRemove, who } from "./network.js";
+import { introAccept, introDecline, introList, introOutcome, introRequest } from "./intros.js";
+import { log, thanks, win } from "./ledger.js";
+import { exportData, forgetMe } from "./personal-data.js";
+
+/** Every command, in the order help lists them. */
+export const allCommands: readonly AnyCommand[] = [
+  help,
+  join,
+  profile,
+  goalAdd,
+  goalList,
+  goalDone,
+  targetAdd,
+  targetList,
+  targetStage,
+  targetRemove,
+  networkAdd,
+  networkList,
+  networkRemove,
+  who,
+  introRequest,
+  introAccept,
+  introDecline,
+  introOutcome,
+  introList,
+  log,
+  win,
+  thanks,
+  snooze,
+  resume,
+  exportData,
+  forgetMe,
+];

@@ -1,0 +1,140 @@
+import type { Db } from "../db/client.js";
+import { ensureClub, findClub } from "../db/store/clubs.js";
+import { createClubStore, type MemberRow } from "../db/store/club-store.js";
+import type { Logger } from "../util/logger.js";
+import { argFields, describeIssues, readTextArgs } from "./args.js";
+import type { AnyCommand, CommandContext } from "./command.js";
+import { allCommands } from "./commands/index.js";
+import { UserError } from "./errors.js";
+import { createRegistry } from "./registry.js";
+import { errorReply } from "./reply.js";
+import { tokenize } from "./tokenize.js";
+import { systemClock, type ClubRef, type Clock, type Invocation, type Reply } from "./types.js";
+
+/** Longest line the core reads; every argument has its own, smaller, limit. */
+export const MAX_LINE_LENGTH = 2000;
+
+export interface CoreOptions {
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  commands?: readonly AnyCommand[];
+  /** Called after a command committed outbox messages: wakes the dispatcher. */
+  onOutboxWrite?: () => void;
+}
+
+type Parsed = { ok: true; command: AnyCommand; args: unknown } | { ok: false; reply: Reply };
+
+/**
+ * The command core: turns an invocation from any adapter into a reply. It never throws at an
+ * adapter: mistakes become private explanations, failures a short apology (and a log line).
+ * The returned promise settles when all of the command's work is committed.
+ */
+export function createCore(options: CoreOptions) {
+  const clock = options.clock ?? systemClock;
+  const registry = createRegistry(options.commands ?? allCommands);
+
+  function parse(invocation: Invocation): Parsed {
+    let command: AnyCommand | undefined;
+    let raw: Record<string, unknown>;
+    if (invocation.via === "options") {
+      command = invocation.command ? registry.get(invocation.command) : undefined;
+      if (!command) return { ok: false, reply: errorReply(`I don't know the command “${invocation.command ?? ""}”. Try \`help\`.`) };
+      raw = { ...invocation.options };
+    } else {
+      const text = invocation.text ?? "";
+      if (text.length > MAX_LINE_LENGTH) return { ok: false, reply: errorReply(`That's too long for me (${text.length} characters; the limit is ${MAX_LINE_LENGTH}).`) };
+      const resolution = registry.resolve(tokenize(text));
+      if (!resolution.ok) return { ok: false, reply: unresolved(resolution) };
+      command = resolution.command;
+      raw = command.parseText ? command.parseText(resolution.rest) : readTextArgs(argFields(command.args), resolution.rest);
+    }
+    const fields = argFields(command.args);
+    if (typeof raw.__extra === "string") {
+      return { ok: false, reply: errorReply(`I didn't expect “${raw.__extra.slice(0, 100)}” after \`${command.name}\`.`, command.usage) };
+    }
+    const result = command.args.safeParse(raw);
+    if (!result.success) return { ok: false, reply: errorReply(`That didn't work: ${describeIssues(result.error, fields)}.`, command.usage) };
+    return { ok: true, command, args: result.data };
+  }
+
+  function unresolved(resolution: Exclude<ReturnType<typeof registry.resolve>, { ok: true }>): Reply {
+    switch (resolution.reason) {
+      case "empty":
+        return errorReply("Type a command, or `help` to see them all.");
+      case "unknown":
+        return errorReply(
+          `I don't know the command “${resolution.word.slice(0, 40)}”.${resolution.suggestion ? ` Did you mean \`${resolution.suggestion}\`?` : ""} Type \`help\` to see them all.`,
+        );
+      case "unknown-sub":
+        return errorReply(
+          `${resolution.word ? `“${resolution.word.slice(0, 40)}” is not a \`${resolution.group}\` command.` : `\`${resolution.group}\` needs a subcommand.`} Try one of:\n${resolution.commands.map((c) => `  ${c.usage}`).join("\n")}`,
+        );
+    }
+  }
+
+  async function handle(invocation: Invocation): Promise<Reply> {
+    const parsed = parse(invocation);
+    if (!parsed.ok) return parsed.reply;
+    const { command, args } = parsed;
+    let queued = 0;
+    try {
+      const reply = await options.db.transaction(async (tx) => {
+        const now = clock.now();
+        const club = await ensureClub(tx, invocation.club, now);
+        const store = createClubStore(tx, club.id);
+        let member: MemberRow | undefined;
+        if (command.needsMember !== false) member = await ensureMember(store, invocation, now);
+        const context: CommandContext = {
+          club,
+          get me(): MemberRow {
+            if (!member) throw new Error(`${command.name} is declared needsMember: false but used ctx.me`);
+            return member;
+          },
+          actor: invocation.actor,
+          platform: invocation.club.platform,
+          channelId: invocation.channelId,
+          store,
+          clock,
+          commands: registry.commands,
+          async send(message) {
+            if (await store.outbox.enqueue(message, clock.now())) queued++;
+          },
+        };
+        return command.run(context, args as Record<string, unknown>);
+      });
+      if (queued > 0) options.onOutboxWrite?.();
+      return reply;
+    } catch (error) {
+      if (error instanceof UserError) return errorReply(error.message, error.usage);
+      options.logger.error("command failed", { command: command.name, platform: invocation.club.platform, error });
+      return errorReply(`Sorry, something went wrong on my side running \`${command.name}\`. Nothing was changed; please try again in a moment.`);
+    }
+  }
+
+  /** The actor's member record, created on first use; an expired pause ends here too. */
+  async function ensureMember(store: ReturnType<typeof createClubStore>, invocation: Invocation, now: Date): Promise<MemberRow> {
+    const { platform } = invocation.club;
+    const { platformUserId, displayName } = invocation.actor;
+    const name = displayName.trim().slice(0, 80) || platformUserId;
+    let member = await store.members.findByPlatformUser(platform, platformUserId);
+    if (!member) return store.members.create({ platform, platformUserId, displayName: name, now });
+    if (member.status === "paused" && member.pausedUntil && member.pausedUntil <= now) {
+      member = await store.members.update(member.id, { status: member.statusBeforePause ?? "searching", pausedUntil: null, statusBeforePause: null }, now);
+    }
+    if (member.displayName !== name) member = await store.members.update(member.id, { displayName: name }, now);
+    return member;
+  }
+
+  /** Company names for autocomplete (Discord), from this club only. */
+  async function completeCompanies(club: ClubRef, typed: string): Promise<string[]> {
+    const found = await findClub(options.db, club);
+    if (!found) return [];
+    const companies = await createClubStore(options.db, found.id).companies.search(typed.slice(0, 100), 25);
+    return companies.map((c) => c.name);
+  }
+
+  return { handle, completeCompanies, registry, clock };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,89 @@
+/** Calendar helpers in a named IANA timezone, with no date library. */
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date (year, month 1-12, day) at `instant` in `timezone`. */
+export function localDate(instant: Date, timezone: string): { year: number; month: number; day: number } {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get("year"), month: get("month"), day: get("day") };
+}
+
+/** ISO-8601 week of a calendar date: "2026-W47". Weeks start on Monday; week 1 holds the first Thursday. */
+export function isoWeekOfDate(year: number, month: number, day: number): string {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const weekday = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - weekday);
+  const weekYear = date.getUTCFullYear();
+  const yearStart = Date.UTC(weekYear, 0, 1);
+  const week = Math.ceil(((date.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${weekYear}-W${String(week).padStart(2, "0")}`;
+}
+
+/** The ISO week `instant` falls in, in `timezone`. */
+export function isoWeek(instant: Date, timezone: string): string {
+  const { year, month, day } = localDate(instant, timezone);
+  return isoWeekOfDate(year, month, day);
+}
+
+/**
+ * Reads a day count ("14", "14d", "2w") or a date ("2026-12-01") as the instant a pause ends:
+ * midnight starting that day, in the member's timezone. Returns undefined when unreadable.
+ */
+export function parseUntil(input: string, now: Date, timezone: string): Date | undefined {
+  const value = input.trim().toLowerCase();
+  const relative = /^(\d{1,3})\s*(d|days?|w|weeks?)?$/.exec(value);
+  if (relative) {
+    const n = Number(relative[1]);
+    const days = relative[2]?.startsWith("w") ? n * 7 : n;
+    if (days < 1) return undefined;
+    const today = localDate(now, timezone);
+    return zonedMidnight(today.year, today.month, today.day + days, timezone);
+  }
+  const absolute = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (absolute) {
+    const [year, month, day] = [Number(absolute[1]), Number(absolute[2]), Number(absolute[3])];
+    const check = new Date(Date.UTC(year, month - 1, day));
+    if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+    return zonedMidnight(year, month, day, timezone);
+  }
+  return undefined;
+}
+
+/** The instant of 00:00 on a calendar date in `timezone` (day may overflow the month). */
+export function zonedMidnight(year: number, month: number, day: number, timezone: string): Date {
+  const guess = Date.UTC(year, month - 1, day);
+  // Offset of the zone at the guess; one correction handles DST edges well enough for whole days.
+  const offset = zoneOffsetMs(new Date(guess), timezone);
+  const first = guess - offset;
+  const offset2 = zoneOffsetMs(new Date(first), timezone);
+  return new Date(guess - offset2);
+}
+
+function zoneOffsetMs(instant: Date, timezone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** "Mon 1 Dec 2026" in the given timezone. */
+export function formatDay(instant: Date, timezone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: timezone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(instant);
+}

@@ -1,0 +1,14 @@
+/**
+ * A mistake the user can fix. It becomes a private, friendly reply; nothing the command did is kept
+ * (the transaction rolls back). `usage` is shown under the message.
+ */
+export class UserError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}

@@ -1,0 +1,16 @@
+import type { Reply } from "./types.js";
+
+/**
+ * Something the bot must send later, through the outbox. Recipients are member ids; the dispatcher
+ * finds their accounts on whichever platform the club lives on.
+ */
+export type OutboundMessage =
+  | { kind: "direct"; to: number; reply: Reply; dedupeKey?: string; about?: number[] }
+  | { kind: "room"; members: number[]; reply: Reply; dedupeKey?: string; about?: number[] }
+  | { kind: "channel"; channelId: string | null; reply: Reply; dedupeKey?: string; about?: number[] };
+
+/** Every member whose data the message carries: recipients plus those it is about. */
+export function membersOf(message: OutboundMessage): number[] {
+  const recipients = message.kind === "direct" ? [message.to] : message.kind === "room" ? message.members : [];
+  return [...new Set([...recipients, ...(message.about ?? [])])];
+}

@@ -1,0 +1,99 @@
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import * as schema from "./schema/index.js";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
+
+export type Schema = typeof schema;
+
+/** One query API for both drivers: the schema and every query are shared by PGlite and pg. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+
+/** Arbitrary but fixed: every Warmpath process migrating one database takes the same lock. */
+const MIGRATION_LOCK_KEY = 7_271_946_311;
+
+/** Opens Postgres through `pg` and applies pending migrations under an advisory lock. */
+export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
+  pool.on("error", () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+      try {
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+      }
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return { db, driver: "postgres", close: () => pool.end() };
+}
+
+/**
+ * Opens an embedded PGlite. With a directory, takes an exclusive lock on it first (PGlite itself
+ * does not, and two processes on one directory corrupt it). Without one, runs in memory; `loadDataDir`
+ * starts from a dump (tests start from a migrated template that way).
+ */
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database & { client: PGlite }> {
+  let lock: DataDirLock | undefined;
+  if (options.dataDir) lock = await acquireDataDirLock(options.dataDir);
+  let client: PGlite | undefined;
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: path.join(options.dataDir, "pglite") } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+    const db = drizzlePglite(client, { schema });
+    await db.execute(sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    await migratePglite(db, { migrationsFolder });
+    await db.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    const opened = client;
+    return {
+      db: db as unknown as Db,
+      driver: "pglite",
+      client: opened,
+      close: async () => {
+        await opened.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    lock?.release();
+    throw error;
+  }
+}
+
+/** The database the configuration names: Postgres when a URL is given, embedded PGlite otherwise. */
+export function openDatabase(config: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite({ dataDir: config.dataDir });
+}
+
+/** Rows of a raw query, whichever driver ran it. */
+export async function queryRows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,70 @@
+import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { clubs } from "./clubs.js";
+import { members } from "./members.js";
+import { companies } from "./companies.js";
+import { intros, helpKinds } from "./intros.js";
+import { createdAt, id } from "./_helpers.js";
+
+export const activityKinds = ["outreach", "coffee", "informational", "application", "interview"] as const;
+export type ActivityKind = (typeof activityKinds)[number];
+
+/** Networking and job-search activity a member logs. */
+export const activities = pgTable(
+  "activities",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: activityKinds }).notNull(),
+    note: text("note"),
+    companyId: integer("company_id").references(() => companies.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("activities_member").on(t.memberId), index("activities_club_created").on(t.clubId, t.createdAt)],
+);
+
+export const wins = pgTable(
+  "wins",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("wins_member").on(t.memberId), index("wins_club_created").on(t.clubId, t.createdAt)],
+);
+
+/** The club's reciprocity ledger: who thanked whom, for which kind of help. */
+export const thanks = pgTable(
+  "thanks",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    fromMemberId: integer("from_member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    toMemberId: integer("to_member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: helpKinds }),
+    note: text("note"),
+    introId: integer("intro_id").references(() => intros.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("thanks_from").on(t.fromMemberId),
+    index("thanks_to").on(t.toMemberId),
+    index("thanks_club_created").on(t.clubId, t.createdAt),
+  ],
+);

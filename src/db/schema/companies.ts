@@ -1,0 +1,19 @@
+import { integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubs } from "./clubs.js";
+import { createdAt, id } from "./_helpers.js";
+
+/** The club's shared vocabulary of companies: one row per normalised name. */
+export const companies = pgTable(
+  "companies",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    /** As first typed, for display. */
+    name: text("name").notNull(),
+    normalizedName: text("normalized_name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("companies_club_normalized").on(t.clubId, t.normalizedName)],
+);

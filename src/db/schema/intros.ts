@@ -1,0 +1,50 @@
+import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubs } from "./clubs.js";
+import { members } from "./members.js";
+import { companies } from "./companies.js";
+import { createdAt, id, tstz } from "./_helpers.js";
+
+export const helpKinds = ["information", "contact", "connection", "referral"] as const;
+export type HelpKind = (typeof helpKinds)[number];
+
+export const introStatuses = ["requested", "accepted", "declined", "expired"] as const;
+export type IntroStatus = (typeof introStatuses)[number];
+
+export const introOutcomes = ["met", "no-show", "hired"] as const;
+export type IntroOutcome = (typeof introOutcomes)[number];
+
+/** A double opt-in introduction: the requester asks, the helper accepts or declines. */
+export const intros = pgTable(
+  "intros",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    /** Short per-club number users type: `intro accept 12`. */
+    number: integer("number").notNull(),
+    requesterId: integer("requester_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    helperId: integer("helper_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    ask: text("ask"),
+    kind: text("kind", { enum: helpKinds }).notNull().default("connection"),
+    status: text("status", { enum: introStatuses }).notNull().default("requested"),
+    declineReason: text("decline_reason"),
+    outcome: text("outcome", { enum: introOutcomes }),
+    requestedAt: createdAt(),
+    respondedAt: tstz("responded_at"),
+    remindedAt: tstz("reminded_at"),
+    outcomeAt: tstz("outcome_at"),
+  },
+  (t) => [
+    uniqueIndex("intros_club_number").on(t.clubId, t.number),
+    index("intros_helper_status").on(t.helperId, t.status),
+    index("intros_requester").on(t.requesterId),
+  ],
+);

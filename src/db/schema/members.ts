@@ -1,0 +1,52 @@
+import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubs } from "./clubs.js";
+import { createdAt, id, tstz } from "./_helpers.js";
+
+export const memberStatuses = ["searching", "employed", "paused"] as const;
+export type MemberStatus = (typeof memberStatuses)[number];
+
+export const members = pgTable(
+  "members",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    displayName: text("display_name").notNull(),
+    /** The role they are looking for. */
+    headline: text("headline"),
+    status: text("status", { enum: memberStatuses }).notNull().default("searching"),
+    /** When a pause ends by itself; the status before the pause comes back. */
+    pausedUntil: tstz("paused_until"),
+    statusBeforePause: text("status_before_pause", { enum: memberStatuses }),
+    matchOptIn: boolean("match_opt_in").notNull().default(true),
+    timezone: text("timezone"),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull(),
+  },
+  (t) => [index("members_club").on(t.clubId), uniqueIndex("members_club_id").on(t.clubId, t.id)],
+);
+
+/**
+ * Which platform account is which member. Identity lives here and only here, so a member keeps
+ * one record when the club spans Slack and Discord.
+ */
+export const platformUsers = pgTable(
+  "platform_users",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    platform: text("platform", { enum: ["slack", "discord", "console"] }).notNull(),
+    platformUserId: text("platform_user_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("platform_users_identity").on(t.clubId, t.platform, t.platformUserId),
+    index("platform_users_member").on(t.memberId),
+  ],
+);

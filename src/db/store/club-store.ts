@@ -1,0 +1,34 @@
+import type { Db } from "../client.js";
+import { companyStore } from "./companies.js";
+import { introStore } from "./intros.js";
+import { ledgerStore } from "./ledger.js";
+import { memberStore } from "./members.js";
+import { networkStore } from "./network.js";
+import { outboxStore } from "./outbox.js";
+import { personalDataStore } from "./personal-data.js";
+import { planStore } from "./plans.js";
+
+export type { ClubRow } from "./clubs.js";
+export type { MemberRow } from "./members.js";
+export type { IntroRow } from "./intros.js";
+export type { WarmPath } from "./network.js";
+
+/**
+ * Every query the commands need, bound to one club (and usually one transaction). Nothing here
+ * can read or write another club's rows: each query filters on the club id it was built with.
+ */
+export function createClubStore(db: Db, clubId: number) {
+  return {
+    clubId,
+    members: memberStore(db, clubId),
+    companies: companyStore(db, clubId),
+    plans: planStore(db, clubId),
+    network: networkStore(db, clubId),
+    intros: introStore(db, clubId),
+    ledger: ledgerStore(db, clubId),
+    outbox: outboxStore(db, clubId),
+    personalData: personalDataStore(db, clubId),
+  };
+}
+
+export type ClubStore = ReturnType<typeof createClubStore>;

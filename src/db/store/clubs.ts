@@ -1,0 +1,39 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../client.js";
+import { clubLinks, clubs } from "../schema/index.js";
+import type { ClubRef } from "../../core/types.js";
+
+export type ClubRow = typeof clubs.$inferSelect;
+
+/** Finds the club a platform names, or creates it on first contact (safe under concurrent first contacts). */
+export async function ensureClub(db: Db, ref: ClubRef, now: Date): Promise<ClubRow> {
+  const found = await findClub(db, ref);
+  if (found) return found;
+  // A savepoint, so losing a race to another first contact undoes only our club row.
+  const created = await db
+    .transaction(async (tx) => {
+      const [club] = await tx.insert(clubs).values({ name: ref.name ?? ref.externalId, createdAt: now }).returning();
+      const linked = await tx
+        .insert(clubLinks)
+        .values({ clubId: club!.id, platform: ref.platform, externalId: ref.externalId, createdAt: now })
+        .onConflictDoNothing()
+        .returning({ id: clubLinks.id });
+      if (linked.length === 0) tx.rollback();
+      return club;
+    })
+    .catch(() => undefined);
+  if (created) return created;
+  const existing = await findClub(db, ref);
+  if (!existing) throw new Error(`could not create the club for ${ref.platform}:${ref.externalId}`);
+  return existing;
+}
+
+export async function findClub(db: Db, ref: Pick<ClubRef, "platform" | "externalId">): Promise<ClubRow | undefined> {
+  const rows = await db
+    .select({ club: clubs })
+    .from(clubLinks)
+    .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
+    .where(and(eq(clubLinks.platform, ref.platform), eq(clubLinks.externalId, ref.externalId)))
+    .limit(1);
+  return rows[0]?.club;
+}

@@ -1,0 +1,82 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client.js";
+import { members, platformUsers, type MemberStatus } from "../schema/index.js";
+import type { Platform } from "../../core/types.js";
+
+export type MemberRow = typeof members.$inferSelect;
+
+export function memberStore(db: Db, clubId: number) {
+  return {
+    async findByPlatformUser(platform: Platform, platformUserId: string): Promise<MemberRow | undefined> {
+      const rows = await db
+        .select({ member: members })
+        .from(platformUsers)
+        .innerJoin(members, eq(members.id, platformUsers.memberId))
+        .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.platform, platform), eq(platformUsers.platformUserId, platformUserId)))
+        .limit(1);
+      return rows[0]?.member;
+    },
+
+    async create(input: { platform: Platform; platformUserId: string; displayName: string; now: Date }): Promise<MemberRow> {
+      const [member] = await db
+        .insert(members)
+        .values({ clubId, displayName: input.displayName, createdAt: input.now, updatedAt: input.now })
+        .returning();
+      await db.insert(platformUsers).values({
+        clubId,
+        memberId: member!.id,
+        platform: input.platform,
+        platformUserId: input.platformUserId,
+        createdAt: input.now,
+      });
+      return member!;
+    },
+
+    async get(memberId: number): Promise<MemberRow | undefined> {
+      const rows = await db.select().from(members).where(and(eq(members.clubId, clubId), eq(members.id, memberId)));
+      return rows[0];
+    },
+
+    async getMany(memberIds: number[]): Promise<MemberRow[]> {
+      if (memberIds.length === 0) return [];
+      return db.select().from(members).where(and(eq(members.clubId, clubId), inArray(members.id, memberIds)));
+    },
+
+    async update(
+      memberId: number,
+      patch: Partial<Pick<MemberRow, "displayName" | "headline" | "status" | "pausedUntil" | "statusBeforePause" | "matchOptIn" | "timezone">>,
+      now: Date,
+    ): Promise<MemberRow> {
+      const [row] = await db
+        .update(members)
+        .set({ ...patch, updatedAt: now })
+        .where(and(eq(members.clubId, clubId), eq(members.id, memberId)))
+        .returning();
+      return row!;
+    },
+
+    /** Ends pauses whose date has passed, for everyone in the club: a pause resumes by itself. */
+    async resumeExpiredPauses(now: Date): Promise<number> {
+      const rows = await db
+        .update(members)
+        .set({ status: sql`coalesce(${members.statusBeforePause}, 'searching')`, pausedUntil: null, statusBeforePause: null, updatedAt: now })
+        .where(and(eq(members.clubId, clubId), eq(members.status, "paused"), sql`${members.pausedUntil} <= ${now}`))
+        .returning({ id: members.id });
+      return rows.length;
+    },
+
+    async platformUserIds(memberId: number): Promise<Array<{ platform: Platform; platformUserId: string }>> {
+      return db
+        .select({ platform: platformUsers.platform, platformUserId: platformUsers.platformUserId })
+        .from(platformUsers)
+        .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.memberId, memberId)));
+    },
+
+    async count(): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(members).where(eq(members.clubId, clubId));
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+export type { MemberStatus };

@@ -1,0 +1,83 @@
+import { and, asc, eq, lte, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../client.js";
+import { companies, intros, members, networkTies, thanks, type MemberStatus, type TieRelation } from "../schema/index.js";
+
+export interface WarmPath {
+  memberId: number;
+  displayName: string;
+  headline: string | null;
+  status: MemberStatus;
+  relation: TieRelation;
+  /** Accepted intros plus thanks received: how much this member has helped the club. */
+  helpGiven: number;
+}
+
+/** Tie strength as a sort key: works < worked < knows. */
+const strength = sql<number>`case ${networkTies.relation} when 'works' then 0 when 'worked' then 1 else 2 end`;
+
+export function networkStore(db: Db, clubId: number) {
+  return {
+    async upsertTie(memberId: number, companyId: number, relation: TieRelation, now: Date): Promise<{ created: boolean }> {
+      const existing = await db
+        .select({ id: networkTies.id })
+        .from(networkTies)
+        .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId), eq(networkTies.companyId, companyId)));
+      if (existing[0]) {
+        await db.update(networkTies).set({ relation, touchedAt: now }).where(eq(networkTies.id, existing[0].id));
+        return { created: false };
+      }
+      await db.insert(networkTies).values({ clubId, memberId, companyId, relation, createdAt: now, touchedAt: now });
+      return { created: true };
+    },
+
+    async removeTie(memberId: number, companyId: number): Promise<boolean> {
+      const rows = await db
+        .delete(networkTies)
+        .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId), eq(networkTies.companyId, companyId)))
+        .returning({ id: networkTies.id });
+      return rows.length > 0;
+    },
+
+    async tiesOf(memberId: number): Promise<Array<{ company: string; companyId: number; relation: TieRelation }>> {
+      return db
+        .select({ company: companies.name, companyId: companies.id, relation: networkTies.relation })
+        .from(networkTies)
+        .innerJoin(companies, eq(companies.id, networkTies.companyId))
+        .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId)))
+        .orderBy(strength, asc(companies.name));
+    },
+
+    /**
+     * Members with a warm path to a company, strongest tie first, then the most generous helpers.
+     * Paused members are left out (they asked for quiet) unless their pause has run out.
+     */
+    async warmPaths(companyId: number, options: { now: Date; excludeMemberId?: number; limit?: number }): Promise<WarmPath[]> {
+      const helped = sql<number>`(
+        (select count(*) from ${intros} where ${intros.clubId} = ${clubId} and ${intros.helperId} = ${members.id} and ${intros.status} = 'accepted')
+        + (select count(*) from ${thanks} where ${thanks.clubId} = ${clubId} and ${thanks.toMemberId} = ${members.id})
+      )::int`;
+      const rows = await db
+        .select({
+          memberId: members.id,
+          displayName: members.displayName,
+          headline: members.headline,
+          status: members.status,
+          relation: networkTies.relation,
+          helpGiven: helped,
+        })
+        .from(networkTies)
+        .innerJoin(members, eq(members.id, networkTies.memberId))
+        .where(
+          and(
+            eq(networkTies.clubId, clubId),
+            eq(networkTies.companyId, companyId),
+            or(ne(members.status, "paused"), lte(members.pausedUntil, options.now)),
+            options.excludeMemberId === undefined ? undefined : ne(members.id, options.excludeMemberId),
+          ),
+        )
+        .orderBy(strength, sql`${helped} desc`, asc(members.displayName), asc(members.id))
+        .limit(options.limit ?? 50);
+      return rows.map((r) => ({ ...r, helpGiven: Number(r.helpGiven) }));
+    },
+  };
+}

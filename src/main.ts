@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import { createCore } from "./core/core.js";
+import { createDispatcher, type Dispatcher } from "./outbox/dispatcher.js";
+import { createConsolePort, runConsole } from "./adapters/console/console-adapter.js";
+import type { PlatformAdapter } from "./adapters/adapter.js";
+import { AppError } from "./util/app-error.js";
+import { createLogger } from "./util/logger.js";
+
+/** The only file that wires everything: configuration, database, core, dispatcher, adapters. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const consoleMode = !config.slack && !config.discord;
+  // In the console stdout is the conversation: keep routine logs out of it.
+  const logger = createLogger({ level: consoleMode && !process.env.LOG_LEVEL ? "warn" : config.logLevel, secrets: config.secrets });
+  process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
+
+  const database = await openDatabase(config);
+  const where = database.driver === "pglite" ? `embedded PGlite in ${config.dataDir}` : "Postgres (DATABASE_URL)";
+
+  let dispatcher: Dispatcher | undefined;
+  const core = createCore({ db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() });
+  const adapters: PlatformAdapter[] = [];
+
+  if (consoleMode) {
+    dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger });
+    process.stdout.write(`Warmpath local console on ${where}. Type \`help\`; start a line with @name to act as that member; Ctrl-D quits.\n`);
+    await runConsole({ core, dispatcher, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
+    await dispatcher.drain();
+    await database.close();
+    return;
+  }
+
+  dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger });
+  for (const adapter of adapters) await adapter.start();
+  dispatcher.start();
+  logger.info(`Warmpath running on ${where} with ${adapters.map((a) => a.name).join(" and ")}`);
+
+  const shutdown = async (signal: string) => {
+    logger.info(`${signal}: shutting down`);
+    for (const adapter of adapters) await adapter.stop().catch((error: unknown) => logger.error("adapter stop failed", { adapter: adapter.name, error }));
+    await dispatcher?.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof AppError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Warmpath could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

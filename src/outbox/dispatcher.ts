@@ -1,0 +1,220 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { clubLinks, outbox, platformUsers } from "../db/schema/index.js";
+import type { OutboundMessage } from "../core/outbound.js";
+import { systemClock, type Clock, type Platform } from "../core/types.js";
+import type { Logger } from "../util/logger.js";
+import { DeliveryError, type MessengerPort } from "./port.js";
+
+export interface DispatcherOptions {
+  db: Db;
+  ports: MessengerPort[];
+  logger: Logger;
+  clock?: Clock;
+  /** Rows claimed per round. */
+  batchSize?: number;
+  /** How long a claimed row is ours; after that a crashed sender's row is claimed again. */
+  leaseMs?: number;
+  /** Give up after this many attempts. */
+  maxAttempts?: number;
+  /** Poll interval when idle (a command's write also wakes it). */
+  pollMs?: number;
+}
+
+type Row = typeof outbox.$inferSelect;
+
+/** Backoff for failures without a Retry-After: 2 s, 4 s, 8 s ... capped at 10 minutes. */
+export function backoffMs(attempt: number): number {
+  return Math.min(2 ** attempt * 1000, 10 * 60_000);
+}
+
+/**
+ * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED, so several processes can
+ * run dispatchers on one database without sending a row twice; a row is marked sent right after
+ * its delivery, so a crash can repeat at most the message in flight.
+ */
+export function createDispatcher(options: DispatcherOptions) {
+  const clock = options.clock ?? systemClock;
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const pollMs = options.pollMs ?? 1000;
+  const ports = new Map(options.ports.map((p) => [p.platform, p]));
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = true;
+
+  async function claim(): Promise<Row[]> {
+    const now = clock.now();
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    return options.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          sql`(${outbox.status} = 'pending' and ${outbox.nextAttemptAt} <= ${now}) or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < ${now})`,
+        )
+        .orderBy(outbox.id)
+        .limit(batchSize)
+        .for("update", { skipLocked: true });
+      if (due.length === 0) return [];
+      return tx
+        .update(outbox)
+        .set({ status: "sending", leaseUntil, attempts: sql`${outbox.attempts} + 1` })
+        .where(inArray(outbox.id, due.map((d) => d.id)))
+        .returning();
+    });
+  }
+
+  /** The member's account on a platform we can deliver to, in this club. */
+  async function accountOf(clubId: number, memberId: number): Promise<{ platform: Platform; userId: string } | undefined> {
+    const accounts = await options.db
+      .select({ platform: platformUsers.platform, userId: platformUsers.platformUserId })
+      .from(platformUsers)
+      .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.memberId, memberId)));
+    return accounts.find((a) => ports.has(a.platform));
+  }
+
+  async function clubAddress(clubId: number, platform: Platform) {
+    const [link] = await options.db
+      .select({ externalId: clubLinks.externalId })
+      .from(clubLinks)
+      .where(and(eq(clubLinks.clubId, clubId), eq(clubLinks.platform, platform)));
+    return link ? { clubId, externalId: link.externalId } : undefined;
+  }
+
+  async function deliver(row: Row): Promise<void> {
+    const message = row.payload as OutboundMessage;
+    const gone = (what: string) => new DeliveryError(what, { permanent: true });
+    if (message.kind === "direct") {
+      const account = await accountOf(row.clubId, message.to);
+      if (!account) throw gone(`member ${message.to} has no account on a running platform`);
+      const address = await clubAddress(row.clubId, account.platform);
+      if (!address) throw gone(`club ${row.clubId} is not on ${account.platform}`);
+      await ports.get(account.platform)!.sendDirect(address, account.userId, message.reply);
+    } else if (message.kind === "room") {
+      const accounts = await Promise.all(message.members.map((m) => accountOf(row.clubId, m)));
+      const first = accounts[0];
+      if (!first || accounts.some((a) => !a || a.platform !== first.platform)) throw gone("the members of the room are not all on one running platform");
+      const address = await clubAddress(row.clubId, first.platform);
+      if (!address) throw gone(`club ${row.clubId} is not on ${first.platform}`);
+      await ports.get(first.platform)!.openRoom(address, accounts.map((a) => a!.userId), message.reply);
+    } else {
+      const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
+      const platform = links.map((l) => l.platform).find((p) => ports.has(p));
+      if (!platform) throw gone(`club ${row.clubId} is on no running platform`);
+      const address = (await clubAddress(row.clubId, platform))!;
+      await ports.get(platform)!.postToChannel(address, message.channelId, message.reply);
+    }
+  }
+
+  async function settle(row: Row, error: unknown): Promise<void> {
+    const now = clock.now();
+    if (error === undefined) {
+      // Content is dropped once delivered: the outbox is no archive of people's messages.
+      await options.db.update(outbox).set({ status: "sent", sentAt: now, payload: null, leaseUntil: null, lastError: null }).where(eq(outbox.id, row.id));
+      return;
+    }
+    const delivery = error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error), { permanent: false, cause: error });
+    const reason = delivery.message.slice(0, 500);
+    if (delivery.permanent || row.attempts >= maxAttempts) {
+      options.logger.warn("outbox message failed for good", { id: row.id, club: row.clubId, attempts: row.attempts, reason });
+      await options.db.update(outbox).set({ status: "failed", lastError: reason, leaseUntil: null }).where(eq(outbox.id, row.id));
+      return;
+    }
+    const wait = delivery.retryAfterMs ?? backoffMs(row.attempts);
+    options.logger.info("outbox message will be retried", { id: row.id, attempt: row.attempts, inMs: wait, reason });
+    await options.db
+      .update(outbox)
+      .set({ status: "pending", lastError: reason, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + wait) })
+      .where(eq(outbox.id, row.id));
+  }
+
+  /** One pass: claims and delivers everything due now. Returns how many rows it handled. */
+  async function runOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const rows = await claim();
+      if (rows.length === 0) return handled;
+      for (const row of rows) {
+        let failure: unknown;
+        try {
+          await deliver(row);
+        } catch (error) {
+          failure = error ?? new Error("delivery failed");
+        }
+        await settle(row, failure);
+        handled++;
+      }
+    }
+  }
+
+  /** Serialises passes within this process; concurrent callers share the pass under way. */
+  function pass(): Promise<number> {
+    running ??= runOnce().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  /** When the next pending row falls due, if any. */
+  async function nextDue(): Promise<Date | undefined> {
+    const [row] = await options.db
+      .select({ at: sql<Date>`min(${outbox.nextAttemptAt})`.mapWith(outbox.nextAttemptAt) })
+      .from(outbox)
+      .where(eq(outbox.status, "pending"));
+    return row?.at ?? undefined;
+  }
+
+  function schedule(delay: number) {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      pass()
+        .catch((error: unknown) => options.logger.error("outbox pass failed", { error }))
+        .finally(() => schedule(pollMs));
+    }, delay);
+    timer.unref?.();
+  }
+
+  return {
+    runOnce: pass,
+
+    /**
+     * Delivers until nothing is due. With waitForRetries, also waits out pending retries (up to
+     * maxWaitMs): tests and the console use it to see every message of a command.
+     */
+    async drain(opts: { waitForRetries?: boolean; maxWaitMs?: number } = {}): Promise<number> {
+      const deadline = Date.now() + (opts.maxWaitMs ?? 30_000);
+      let total = await pass();
+      while (opts.waitForRetries) {
+        const due = await nextDue();
+        if (!due) break;
+        const wait = due.getTime() - clock.now().getTime();
+        if (Date.now() + Math.max(wait, 0) > deadline) break;
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        total += await pass();
+      }
+      return total;
+    },
+
+    /** Runs in the background until stop(). */
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+
+    /** Run a pass soon: a command just queued something. */
+    wake() {
+      schedule(0);
+    },
+
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

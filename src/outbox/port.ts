@@ -1,0 +1,38 @@
+import type { Platform, Reply } from "../core/types.js";
+
+/** Where a delivery goes: the club as the platform names it, and platform user ids. */
+export interface ClubAddress {
+  clubId: number;
+  /** Workspace / guild id. */
+  externalId: string;
+}
+
+/**
+ * What the core needs from a platform to reach people outside a command's reply. Each adapter
+ * implements it; the dispatcher calls it with the outbox's messages.
+ */
+export interface MessengerPort {
+  readonly platform: Platform;
+  /** A private message to one person (Slack DM, Discord DM, console print). */
+  sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<void>;
+  /** A conversation with several people (Slack group DM, Discord private thread). */
+  openRoom(club: ClubAddress, userIds: string[], reply: Reply): Promise<void>;
+  /** A post for the club; null means the club's default channel. */
+  postToChannel(club: ClubAddress, channelId: string | null, reply: Reply): Promise<void>;
+}
+
+/**
+ * A failed delivery, as the adapter judged it: retry after a pause (rate limit, 5xx, network) or
+ * give up (channel gone, user left, bad request).
+ */
+export class DeliveryError extends Error {
+  readonly permanent: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = "DeliveryError";
+    this.permanent = options.permanent;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
