@@ -182,12 +182,12 @@ export function readTextArgs(fields: ArgField[], tokens: Token[]): Record<string
 }
 
 /** Human sentences for zod issues, naming the argument: "company is too long (at most 100 characters)". */
-export function describeIssues(error: z.ZodError, fields: ArgField[]): string {
+export function describeIssues(error: z.ZodError, fields: ArgField[], raw: Record<string, unknown>): string {
   const labels = new Map(fields.map((f) => [f.name, f.meta.label]));
   const lines = error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "");
     const label = labels.get(key) ?? key;
-    if (issue.code === "invalid_type" && issue.input === undefined) return `${label} is missing`;
+    if (raw[key] === undefined || raw[key] === "") return `${label} is missing`;
     if (issue.code === "too_small" && issue.origin === "string") return `${label} can't be empty`;
     return `${label} ${issue.message}`;
   });

@@ -17,7 +17,7 @@ const LEADING_ARTICLES = new Set(["the"]);
  */
 export function normalizeCompanyName(name: string): string {
   let s = name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().trim();
-  s = s.replace(/\.com$/, "");
+  s = s.replace(/\.com\b/g, "");
   s = s.replace(/&/g, " and ");
   // Dots and apostrophes join letters (J.P., McDonald's); other punctuation separates words.
   s = s.replace(/[.'’`]/g, "");

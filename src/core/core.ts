@@ -54,7 +54,7 @@ export function createCore(options: CoreOptions) {
       return { ok: false, reply: errorReply(`I didn't expect “${raw.__extra.slice(0, 100)}” after \`${command.name}\`.`, command.usage) };
     }
     const result = command.args.safeParse(raw);
-    if (!result.success) return { ok: false, reply: errorReply(`That didn't work: ${describeIssues(result.error, fields)}.`, command.usage) };
+    if (!result.success) return { ok: false, reply: errorReply(`That didn't work: ${describeIssues(result.error, fields, raw)}.`, command.usage) };
     return { ok: true, command, args: result.data };
   }
 
