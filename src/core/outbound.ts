@@ -5,7 +5,15 @@ import type { Reply } from "./types.js";
  * finds their accounts on whichever platform the club lives on.
  */
 export type OutboundMessage =
-  | { kind: "direct"; to: number; reply: Reply; dedupeKey?: string; about?: number[] }
+  | {
+      kind: "direct";
+      to: number;
+      reply: Reply;
+      dedupeKey?: string;
+      about?: number[];
+      /** Who to tell when the platform had to deliver it some other way (closed DMs). */
+      notifyOnFallback?: number;
+    }
   | { kind: "room"; members: number[]; reply: Reply; dedupeKey?: string; about?: number[] }
   | { kind: "channel"; channelId: string | null; reply: Reply; dedupeKey?: string; about?: number[] };
 

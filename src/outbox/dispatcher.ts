@@ -5,6 +5,7 @@ import type { OutboundMessage } from "../core/outbound.js";
 import { systemClock, type Clock, type Platform } from "../core/types.js";
 import type { Logger } from "../util/logger.js";
 import { DeliveryError, type MessengerPort } from "./port.js";
+import { outboxStore } from "../db/store/outbox.js";
 
 export interface DispatcherOptions {
   db: Db;
@@ -91,7 +92,19 @@ export function createDispatcher(options: DispatcherOptions) {
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
       const address = await clubAddress(row.clubId, account.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${account.platform}`);
-      await ports.get(account.platform)!.sendDirect(address, account.userId, message.reply);
+      const receipt = await ports.get(account.platform)!.sendDirect(address, account.userId, message.reply);
+      if (receipt?.fallback && message.notifyOnFallback !== undefined) {
+        await outboxStore(options.db, row.clubId).enqueue(
+          {
+            kind: "direct",
+            to: message.notifyOnFallback,
+            about: [message.to],
+            dedupeKey: `fallback:${row.id}`,
+            reply: { text: `Heads-up: I couldn't message them directly, so your message went to ${receipt.fallback} instead.`, visibility: "private", tone: "info" },
+          },
+          clock.now(),
+        );
+      }
     } else if (message.kind === "room") {
       const accounts = await Promise.all(message.members.map((m) => accountOf(row.clubId, m)));
       const first = accounts[0];

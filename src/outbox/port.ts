@@ -8,13 +8,21 @@ export interface ClubAddress {
 }
 
 /**
+ * What a delivery tells the dispatcher. `fallback` says the message could not go where asked and
+ * went elsewhere instead (a Discord member with closed DMs gets a private thread), in words for people.
+ */
+export interface DeliveryReceipt {
+  fallback?: string;
+}
+
+/**
  * What the core needs from a platform to reach people outside a command's reply. Each adapter
  * implements it; the dispatcher calls it with the outbox's messages.
  */
 export interface MessengerPort {
   readonly platform: Platform;
   /** A private message to one person (Slack DM, Discord DM, console print). */
-  sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<void>;
+  sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void>;
   /** A conversation with several people (Slack group DM, Discord private thread). */
   openRoom(club: ClubAddress, userIds: string[], reply: Reply): Promise<void>;
   /** A post for the club; null means the club's default channel. */

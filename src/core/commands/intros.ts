@@ -48,7 +48,14 @@ export const introRequest = defineCommand({
       throw new UserError("INTRO.DUPLICATE", `You already asked ${helper.displayName} about ${company.name} (#${open.number}, ${open.status}).`);
     }
     const intro = await ctx.store.intros.create({ requesterId: ctx.me.id, helperId: helper.id, companyId: company.id, ask: ask ?? null, kind: args.kind ?? "connection", now });
-    await ctx.send({ kind: "direct", to: helper.id, about: [ctx.me.id], reply: helperRequestMessage(intro, ctx.me, company.name), dedupeKey: `intro:${intro.number}:request` });
+    await ctx.send({
+      kind: "direct",
+      to: helper.id,
+      about: [ctx.me.id],
+      notifyOnFallback: ctx.me.id,
+      reply: helperRequestMessage(intro, ctx.me, company.name),
+      dedupeKey: `intro:${intro.number}:request`,
+    });
     return successReply(`Asked ${helper.displayName} for an introduction at ${company.name} (#${intro.number}). I'll tell you as soon as they answer.`);
   },
 });
