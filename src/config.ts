@@ -7,9 +7,9 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const url = (name: string, protocols: RegExp) =>
-  optionalString.refine((v) => v === undefined || (URL.canParse(v) && protocols.test(new URL(v).protocol)), {
-    message: `${name} must be a ${protocols.source.replace(/[\^$()]/g, "").replace(/\|/g, " or ")} URL`,
+const url = (name: string, schemes: string[]) =>
+  optionalString.refine((v) => v === undefined || (URL.canParse(v) && schemes.includes(new URL(v).protocol.replace(/:$/, ""))), {
+    message: `${name} must be a ${schemes.join(" or ")} URL`,
   });
 
 /**
@@ -18,7 +18,7 @@ const url = (name: string, protocols: RegExp) =>
  */
 export const configSchema = z
   .object({
-    DATABASE_URL: url("DATABASE_URL", /^(postgres|postgresql):$/),
+    DATABASE_URL: url("DATABASE_URL", ["postgres", "postgresql"]),
     DATA_DIR: optionalString.default("./data"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -26,12 +26,12 @@ export const configSchema = z
     SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), { message: "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" }),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xapp-"), { message: "SLACK_APP_TOKEN must be an app-level token starting with xapp-" }),
-    SLACK_API_URL: url("SLACK_API_URL", /^(http|https):$/),
+    SLACK_API_URL: url("SLACK_API_URL", ["http", "https"]),
     SLACK_COMMAND: optionalString.default("/jobclub").refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v ?? ""), { message: "SLACK_COMMAND must look like /jobclub" }),
 
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_APPLICATION_ID must be the numeric application id" }),
-    DISCORD_API_URL: url("DISCORD_API_URL", /^(http|https):$/),
+    DISCORD_API_URL: url("DISCORD_API_URL", ["http", "https"]),
     DISCORD_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_GUILD_ID must be a numeric guild id" }),
   })
   .superRefine((env, ctx) => {
@@ -72,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "environment");
         // zod's own messages may quote the received value: ours never do, so keep only ours.
-        return issue.code === "custom" || issue.message.includes(name) ? issue.message : `${name} is invalid (${issue.code.replace(/_/g, " ")})`;
+        return issue.code === "custom" || issue.message.includes(name) ? issue.message : `${name} is invalid (expected ${describeExpected(name)})`;
       }),
     );
   }
@@ -102,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     };
   }
   return config;
+}
+
+function describeExpected(name: string): string {
+  if (name === "PORT") return "a port number from 1 to 65535";
+  if (name === "LOG_LEVEL") return "debug, info, warn, error or silent";
+  return "a different value";
 }
 
 function passwordOf(databaseUrl: string | undefined): string | undefined {

@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../util/app-error.js";
 
+/** Lock files this process holds: our own pid in a lock file is only stale if we don't hold it. */
+const heldHere = new Set<string>();
+
 export interface DataDirLock {
   release(): void;
 }
@@ -22,14 +25,16 @@ function isAlive(pid: number): boolean {
  */
 export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, "warmpath.lock");
+  const file = path.resolve(dataDir, "warmpath.lock");
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      heldHere.add(file);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        heldHere.delete(file);
         try {
           if (fs.readFileSync(file, "utf8") === String(process.pid)) fs.unlinkSync(file);
         } catch {
@@ -41,7 +46,8 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number.parseInt(fs.readFileSync(file, "utf8").trim(), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      const ours = holder === process.pid && heldHere.has(file);
+      if (ours || (Number.isInteger(holder) && holder !== process.pid && isAlive(holder))) {
         throw new AppError(
           "DATA_DIR_LOCKED",
           `Another Warmpath process (pid ${holder}) is already using the data directory ${path.resolve(dataDir)}. ` +

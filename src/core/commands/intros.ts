@@ -3,7 +3,7 @@ import { arg } from "../args.js";
 import { defineCommand } from "../command.js";
 import { privateReply, successReply } from "../reply.js";
 import { UserError } from "../errors.js";
-import { helpKinds, introOutcomes } from "../../db/schema/intros.js";
+import { helpKinds, introOutcomes } from "../vocabulary.js";
 import { memberByMention, nameWithHeadline, pauseNote } from "../services/members.js";
 import { splitAtKnownCompany } from "../services/companies.js";
 import {

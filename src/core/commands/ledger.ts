@@ -3,8 +3,8 @@ import { arg } from "../args.js";
 import { defineCommand } from "../command.js";
 import { successReply } from "../reply.js";
 import { UserError } from "../errors.js";
-import { activityKinds } from "../../db/schema/activity.js";
-import { helpKinds } from "../../db/schema/intros.js";
+import { activityKinds } from "../vocabulary.js";
+import { helpKinds } from "../vocabulary.js";
 import { memberByMention } from "../services/members.js";
 
 export const log = defineCommand({

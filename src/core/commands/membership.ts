@@ -4,7 +4,7 @@ import { defineCommand } from "../command.js";
 import { privateReply, successReply } from "../reply.js";
 import { UserError } from "../errors.js";
 import { formatDay, isValidTimezone, parseUntil } from "../dates.js";
-import { memberStatuses } from "../../db/schema/members.js";
+import { memberStatuses } from "../vocabulary.js";
 import type { Token } from "../tokenize.js";
 import type { CommandContext } from "../command.js";
 import type { MemberRow } from "../../db/store/club-store.js";

@@ -3,7 +3,7 @@ import { arg } from "../args.js";
 import { defineCommand } from "../command.js";
 import { plural, privateReply, successReply } from "../reply.js";
 import { UserError } from "../errors.js";
-import { tieRelations } from "../../db/schema/network-ties.js";
+import { tieRelations } from "../vocabulary.js";
 import { knownCompany } from "../services/companies.js";
 import { OWN_RELATION_PHRASES, askButtons, describePaths, endSentence } from "../services/intros.js";
 

@@ -3,7 +3,7 @@ import { arg } from "../args.js";
 import { defineCommand } from "../command.js";
 import { plural, privateReply, successReply } from "../reply.js";
 import { UserError } from "../errors.js";
-import { targetStages } from "../../db/schema/targets.js";
+import { targetStages } from "../vocabulary.js";
 import { knownCompany } from "../services/companies.js";
 
 const company = () => arg.text({ max: 100, label: "company", description: "Company name", autocomplete: "company" });

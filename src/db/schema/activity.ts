@@ -2,11 +2,11 @@ import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { clubs } from "./clubs.js";
 import { members } from "./members.js";
 import { companies } from "./companies.js";
-import { intros, helpKinds } from "./intros.js";
+import { intros } from "./intros.js";
+import { activityKinds, helpKinds } from "../../core/vocabulary.js";
 import { createdAt, id } from "./_helpers.js";
 
-export const activityKinds = ["outreach", "coffee", "informational", "application", "interview"] as const;
-export type ActivityKind = (typeof activityKinds)[number];
+export { activityKinds, type ActivityKind } from "../../core/vocabulary.js";
 
 /** Networking and job-search activity a member logs. */
 export const activities = pgTable(

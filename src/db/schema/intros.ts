@@ -4,14 +4,8 @@ import { members } from "./members.js";
 import { companies } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
-export const helpKinds = ["information", "contact", "connection", "referral"] as const;
-export type HelpKind = (typeof helpKinds)[number];
-
-export const introStatuses = ["requested", "accepted", "declined", "expired"] as const;
-export type IntroStatus = (typeof introStatuses)[number];
-
-export const introOutcomes = ["met", "no-show", "hired"] as const;
-export type IntroOutcome = (typeof introOutcomes)[number];
+import { helpKinds, introOutcomes, introStatuses } from "../../core/vocabulary.js";
+export { helpKinds, introOutcomes, introStatuses, type HelpKind, type IntroOutcome, type IntroStatus } from "../../core/vocabulary.js";
 
 /** A double opt-in introduction: the requester asks, the helper accepts or declines. */
 export const intros = pgTable(

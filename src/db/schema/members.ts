@@ -2,8 +2,8 @@ import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm
 import { clubs } from "./clubs.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
-export const memberStatuses = ["searching", "employed", "paused"] as const;
-export type MemberStatus = (typeof memberStatuses)[number];
+import { memberStatuses } from "../../core/vocabulary.js";
+export { memberStatuses, type MemberStatus } from "../../core/vocabulary.js";
 
 export const members = pgTable(
   "members",

@@ -4,9 +4,8 @@ import { members } from "./members.js";
 import { companies } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
-/** Strongest first: someone who works there beats someone who worked there beats someone who knows someone. */
-export const tieRelations = ["works", "worked", "knows"] as const;
-export type TieRelation = (typeof tieRelations)[number];
+import { tieRelations } from "../../core/vocabulary.js";
+export { tieRelations, type TieRelation } from "../../core/vocabulary.js";
 
 export const networkTies = pgTable(
   "network_ties",

@@ -4,8 +4,8 @@ import { members } from "./members.js";
 import { companies } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
-export const targetStages = ["researching", "contacting", "applied", "interviewing", "offer"] as const;
-export type TargetStage = (typeof targetStages)[number];
+import { targetStages } from "../../core/vocabulary.js";
+export { targetStages, type TargetStage } from "../../core/vocabulary.js";
 
 /** A company a member wants to work at, and how far along they are. */
 export const targets = pgTable(

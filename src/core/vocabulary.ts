@@ -1,0 +1,23 @@
+/** The club's words, shared by the commands (as choices) and the database (as column enums). */
+
+export const memberStatuses = ["searching", "employed", "paused"] as const;
+export type MemberStatus = (typeof memberStatuses)[number];
+
+export const targetStages = ["researching", "contacting", "applied", "interviewing", "offer"] as const;
+export type TargetStage = (typeof targetStages)[number];
+
+/** Strongest first: someone who works there beats someone who worked there beats someone who knows someone. */
+export const tieRelations = ["works", "worked", "knows"] as const;
+export type TieRelation = (typeof tieRelations)[number];
+
+export const helpKinds = ["information", "contact", "connection", "referral"] as const;
+export type HelpKind = (typeof helpKinds)[number];
+
+export const introStatuses = ["requested", "accepted", "declined", "expired"] as const;
+export type IntroStatus = (typeof introStatuses)[number];
+
+export const introOutcomes = ["met", "no-show", "hired"] as const;
+export type IntroOutcome = (typeof introOutcomes)[number];
+
+export const activityKinds = ["outreach", "coffee", "informational", "application", "interview"] as const;
+export type ActivityKind = (typeof activityKinds)[number];
