@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openPglite, queryRows } from "../../src/db/client.js";
-import { openScratchPostgres } from "../support/databases.js";
+import { createScratchDatabase } from "../support/databases.js";
 import { openPostgres } from "../../src/db/client.js";
 
 describe("a PGlite data directory", () => {
@@ -35,11 +35,7 @@ describe("a PGlite data directory", () => {
 
 describe.runIf(process.env.TEST_DATABASE_URL)("migrations on Postgres", () => {
   it("several processes starting at once on one new database all succeed and migrate once", async () => {
-    const scratch = await openScratchPostgres(process.env.TEST_DATABASE_URL!);
-    // openScratchPostgres migrated already; start from an empty database to race the migrations.
-    await scratch.db.execute(sql`drop schema public cascade`);
-    await scratch.db.execute(sql`create schema public`);
-    await scratch.db.execute(sql`drop schema if exists drizzle cascade`);
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
     try {
       const openers = await Promise.all([1, 2, 3, 4].map(() => openPostgres(scratch.url, { poolSize: 2 })));
       const [applied] = await queryRows<{ n: number }>(openers[0]!.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
@@ -49,7 +45,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on Postgres", () => {
       expect(Number(tables!.n)).toBeGreaterThanOrEqual(13);
       await Promise.all(openers.map((o) => o.close()));
     } finally {
-      await scratch.close();
+      await scratch.drop();
     }
   });
 });

@@ -16,11 +16,8 @@ export async function openTemplatePglite(): Promise<Database> {
   return openPglite({ loadDataDir: blob });
 }
 
-/**
- * A fresh database on the Postgres server of TEST_DATABASE_URL, dropped on close, so test files
- * (and concurrent CI runs) never see each other's rows.
- */
-export async function openScratchPostgres(baseUrl: string): Promise<Database & { url: string }> {
+/** An empty database on the Postgres server of `baseUrl`, with a unique name; `drop()` removes it. */
+export async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `warmpath_t_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -28,16 +25,30 @@ export async function openScratchPostgres(baseUrl: string): Promise<Database & {
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), { poolSize: 5 });
   return {
-    ...database,
     url: url.toString(),
-    async close() {
-      await database.close();
+    async drop() {
       const cleanup = new pg.Client({ connectionString: baseUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
+    },
+  };
+}
+
+/**
+ * A fresh, migrated database on the Postgres server of TEST_DATABASE_URL, dropped on close, so test
+ * files (and concurrent CI runs) never see each other's rows.
+ */
+export async function openScratchPostgres(baseUrl: string): Promise<Database & { url: string }> {
+  const scratch = await createScratchDatabase(baseUrl);
+  const database = await openPostgres(scratch.url, { poolSize: 5 });
+  return {
+    ...database,
+    url: scratch.url,
+    async close() {
+      await database.close();
+      await scratch.drop();
     },
   };
 }
