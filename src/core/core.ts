@@ -23,6 +23,13 @@ export interface CoreOptions {
   onOutboxWrite?: () => void;
 }
 
+/** Control characters (NUL above all, which Postgres text refuses) never reach a schema or the database. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+function clean<T>(value: T): T {
+  return (typeof value === "string" ? value.replace(CONTROL_CHARACTERS, "") : value) as T;
+}
+
 type Parsed = { ok: true; command: AnyCommand; args: unknown } | { ok: false; reply: Reply };
 
 /**
@@ -40,9 +47,9 @@ export function createCore(options: CoreOptions) {
     if (invocation.via === "options") {
       command = invocation.command ? registry.get(invocation.command) : undefined;
       if (!command) return { ok: false, reply: errorReply(`I don't know the command “${invocation.command ?? ""}”. Try \`help\`.`) };
-      raw = { ...invocation.options };
+      raw = Object.fromEntries(Object.entries(invocation.options ?? {}).map(([key, value]) => [key, clean(value)]));
     } else {
-      const text = invocation.text ?? "";
+      const text = clean(invocation.text ?? "");
       if (text.length > MAX_LINE_LENGTH) return { ok: false, reply: errorReply(`That's too long for me (${text.length} characters; the limit is ${MAX_LINE_LENGTH}).`) };
       const resolution = registry.resolve(tokenize(text));
       if (!resolution.ok) return { ok: false, reply: unresolved(resolution) };
@@ -116,7 +123,7 @@ export function createCore(options: CoreOptions) {
   async function ensureMember(store: ReturnType<typeof createClubStore>, invocation: Invocation, now: Date): Promise<MemberRow> {
     const { platform } = invocation.club;
     const { platformUserId, displayName } = invocation.actor;
-    const name = displayName.trim().slice(0, 80) || platformUserId;
+    const name = clean(displayName).trim().slice(0, 80) || platformUserId;
     let member = await store.members.findByPlatformUser(platform, platformUserId);
     if (!member) return store.members.create({ platform, platformUserId, displayName: name, now });
     if (member.status === "paused" && member.pausedUntil && member.pausedUntil <= now) {

@@ -17,19 +17,28 @@ export function memberStore(db: Db, clubId: number) {
       return rows[0]?.member;
     },
 
+    /** Creates the member for a platform account; a concurrent first use of the same account wins quietly. */
     async create(input: { platform: Platform; platformUserId: string; displayName: string; now: Date }): Promise<MemberRow> {
-      const [member] = await db
-        .insert(members)
-        .values({ clubId, displayName: input.displayName, createdAt: input.now, updatedAt: input.now })
-        .returning();
-      await db.insert(platformUsers).values({
-        clubId,
-        memberId: member!.id,
-        platform: input.platform,
-        platformUserId: input.platformUserId,
-        createdAt: input.now,
-      });
-      return member!;
+      const created = await db
+        .transaction(async (tx) => {
+          const [member] = await tx
+            .insert(members)
+            .values({ clubId, displayName: input.displayName, createdAt: input.now, updatedAt: input.now })
+            .returning();
+          const linked = await tx
+            .insert(platformUsers)
+            .values({ clubId, memberId: member!.id, platform: input.platform, platformUserId: input.platformUserId, createdAt: input.now })
+            .onConflictDoNothing()
+            .returning({ id: platformUsers.id });
+          // Someone else linked this account first: undo our member row (a savepoint) and use theirs.
+          if (linked.length === 0) tx.rollback();
+          return member!;
+        })
+        .catch(() => undefined);
+      if (created) return created;
+      const existing = await this.findByPlatformUser(input.platform, input.platformUserId);
+      if (!existing) throw new Error(`could not create a member for ${input.platform}:${input.platformUserId}`);
+      return existing;
     },
 
     async get(memberId: number): Promise<MemberRow | undefined> {

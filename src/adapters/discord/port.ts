@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { ChannelType, REST, Routes, ThreadAutoArchiveDuration } from "discord.js";
+import type { Reply } from "../../core/types.js";
+import { DeliveryError, type ClubAddress, type DeliveryReceipt, type MessengerPort } from "../../outbox/port.js";
+import type { Logger } from "../../util/logger.js";
+import type { ClubChannels } from "./club-channels.js";
+import { DiscordCode, hasDiscordCode, toDeliveryError } from "./discord-errors.js";
+import { renderReply, truncate, type DiscordMessage } from "./render.js";
+
+/** Discord's limit on a thread's name. */
+const THREAD_NAME_MAX = 100;
+
+/**
+ * A REST client for outbox deliveries that gives every decision about waiting and retrying to the
+ * outbox: a 429 (or a bucket or the global limit already known to be spent) rejects at once with
+ * Discord's retry_after, and nothing is retried inside (`retries: 0`).
+ *
+ * Why not let @discordjs/rest wait, as it does for interaction replies? Its wait happens inside a
+ * delivery the dispatcher has leased for 60 s; a long retry_after (global limits can run to minutes)
+ * would outlive the lease, another process would claim the row and the message would go twice. And
+ * its internal retry of a 5xx or a reset connection repeats a POST that Discord may already have
+ * carried out. Surfacing both as a DeliveryError lets the Postgres outbox reschedule the row for
+ * after the pause, and mark it sent only once Discord has said yes: exactly once per success.
+ */
+export function createDeliveryRest(token: string, api: string | undefined): REST {
+  return new REST({ ...(api ? { api } : {}), rejectOnRateLimit: () => true, retries: 0 }).setToken(token);
+}
+
+export interface DiscordPortOptions {
+  rest: REST;
+  channels: ClubChannels;
+  logger: Logger;
+}
+
+/**
+ * Delivers the outbox on Discord: DMs (with a private thread when a member's DMs are closed), intro
+ * rooms as private threads in the club channel, and channel posts. Every message restricts pings to
+ * the members it is meant for.
+ */
+export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
+  const { rest, channels, logger } = options;
+  /**
+   * Threads opened for a delivery whose later step failed (a rate-limited post): the outbox's retry
+   * continues in the same thread instead of opening a second one. Lost on restart, which at worst
+   * leaves one empty thread.
+   */
+  const openedThreads = new Map<string, string>();
+
+  async function post(channelId: string, message: DiscordMessage): Promise<void> {
+    await rest.post(Routes.channelMessages(channelId), {
+      body: {
+        ...(message.content !== undefined ? { content: message.content } : {}),
+        embeds: message.embeds,
+        components: message.components,
+        allowed_mentions: { parse: [], users: message.allowedMentions.users },
+      },
+      files: message.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
+    });
+  }
+
+  function clubChannel(club: ClubAddress): { id: string; name: string } {
+    const found = channels.resolve(club.externalId);
+    if (!found.ok) throw new DeliveryError(`no club channel: ${found.detail}`, { permanent: found.problem !== "guild-unavailable" });
+    return found;
+  }
+
+  /** A private thread in the club channel with exactly these members, mentioned at the top. */
+  async function privateThread(club: ClubAddress, userIds: readonly string[], reply: Reply): Promise<{ channelName: string }> {
+    const channel = clubChannel(club);
+    const key = `${club.externalId}:${[...userIds].sort().join(",")}:${digest(reply)}`;
+    let threadId = openedThreads.get(key);
+    if (!threadId) {
+      const thread = (await rest.post(Routes.threads(channel.id), {
+        body: {
+          name: truncate(reply.title ?? "Warmpath", THREAD_NAME_MAX),
+          type: ChannelType.PrivateThread,
+          // Only the bot (and moderators) may add people: the conversation is for the two of them.
+          invitable: false,
+          auto_archive_duration: ThreadAutoArchiveDuration.OneWeek,
+        },
+      })) as { id: string };
+      threadId = thread.id;
+      openedThreads.set(key, threadId);
+    }
+    // Adding a member is idempotent on Discord, so a retry may safely repeat it.
+    for (const userId of userIds) await rest.put(Routes.threadMembers(threadId, userId));
+    await post(threadId, renderReply(reply, { mention: userIds, notify: true }));
+    openedThreads.delete(key);
+    return { channelName: channel.name };
+  }
+
+  return {
+    platform: "discord",
+
+    async sendDirect(club, userId, reply): Promise<DeliveryReceipt | void> {
+      try {
+        const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+        await post(dm.id, renderReply(reply, { dmGuildId: club.externalId, notify: true }));
+        return;
+      } catch (error) {
+        if (!hasDiscordCode(error, DiscordCode.CannotMessageUser)) throw toDeliveryError(error, `a DM to member ${userId}`);
+      }
+      // DMs closed (server privacy setting or a block): the bot can't reach them privately any other way.
+      logger.info("discord DMs are closed; delivering in a private thread", { guild: club.externalId, user: userId });
+      try {
+        const { channelName } = await privateThread(club, [userId], reply);
+        return { fallback: `a private thread in #${channelName}` };
+      } catch (error) {
+        throw toDeliveryError(error, `a private thread for member ${userId} (their DMs are closed)`);
+      }
+    },
+
+    async openRoom(club, userIds, reply): Promise<void> {
+      try {
+        await privateThread(club, userIds, reply);
+      } catch (error) {
+        throw toDeliveryError(error, "opening an intro thread");
+      }
+    },
+
+    async postToChannel(club, channelId, reply): Promise<void> {
+      const target = channelId ?? clubChannel(club).id;
+      try {
+        await post(target, renderReply(reply, { notify: true }));
+      } catch (error) {
+        throw toDeliveryError(error, `a post in channel ${target}`);
+      }
+    },
+  };
+}
+
+function digest(reply: Reply): string {
+  return createHash("sha256").update(`${reply.title ?? ""}\n${reply.text}`).digest("hex").slice(0, 16);
+}

@@ -1,0 +1,243 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A Slack user as the fake's users.info tells it. */
+export interface FakeUser {
+  id: string;
+  name: string;
+  displayName?: string;
+  isAdmin?: boolean;
+  isBot?: boolean;
+  /** Deactivated: conversations.open answers user_disabled. */
+  deleted?: boolean;
+}
+
+/** One request the fake received: a Web API call, a response_url post, or a file upload. */
+export interface Recorded {
+  kind: "api" | "response" | "upload";
+  /** The API method (chat.postMessage) or the path (/respond/abc). */
+  name: string;
+  /** The decoded body: form fields (JSON-valued ones parsed) or JSON. */
+  body: Record<string, unknown>;
+  authorization: string | undefined;
+  /** What the fake answered: "ok", a Slack error code, or "HTTP 429". */
+  outcome: string;
+  /** The fields of a successful answer (a posted message's ts, an opened channel...). */
+  result?: Record<string, unknown>;
+  at: number;
+}
+
+/** How to fail a call: a Slack error answer, or an HTTP status (429 carries Retry-After). */
+export type Failure = { error: string } | { status: number; retryAfter?: number };
+
+interface PlannedFailure {
+  method: string;
+  failure: Failure;
+  when?: (body: Record<string, unknown>) => boolean;
+}
+
+/** Form fields the Web API client sends JSON-encoded. */
+const JSON_FIELDS = new Set(["blocks", "attachments", "view", "files", "metadata"]);
+
+export interface FakeSlackOptions {
+  botToken: string;
+  appToken?: string;
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  users: FakeUser[];
+  /** Public channels: the bot is a member of those listed as true. */
+  channels: Record<string, { botIsMember: boolean }>;
+}
+
+/**
+ * A small Slack Web API on 127.0.0.1: answers the methods Warmpath calls the way Slack does
+ * (`{ ok: true, ... }`, `{ ok: false, error }`, HTTP 429 with Retry-After), records every request,
+ * and lets a test wait for the one it expects instead of sleeping.
+ */
+export async function startFakeSlackApi(options: FakeSlackOptions) {
+  const recorded: Recorded[] = [];
+  const planned: PlannedFailure[] = [];
+  const waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = [];
+  const users = new Map(options.users.map((u) => [u.id, u]));
+  const conversations = new Set<string>();
+  let counter = 0;
+  let base = "";
+
+  const record = (entry: Omit<Recorded, "at">) => {
+    const full = { ...entry, at: Date.now() };
+    recorded.push(full);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(full)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(full);
+      }
+    }
+  };
+
+  const decode = (raw: string, contentType: string | undefined): Record<string, unknown> => {
+    if (contentType?.includes("application/json")) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of new URLSearchParams(raw)) {
+      body[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
+    }
+    return body;
+  };
+
+  const userJson = (u: FakeUser) => ({
+    id: u.id,
+    team_id: options.teamId,
+    name: u.name,
+    real_name: u.displayName ?? u.name,
+    deleted: u.deleted ?? false,
+    is_admin: u.isAdmin ?? false,
+    is_owner: false,
+    is_primary_owner: false,
+    is_bot: u.isBot ?? false,
+    profile: { display_name: u.displayName ?? "", real_name: u.displayName ?? u.name },
+  });
+
+  /** Slack's answer to one method, as `ok` fields or an error code. */
+  function answer(method: string, body: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> | string {
+    const token = authorization?.replace(/^Bearer /, "");
+    if (method === "apps.connections.open") {
+      return token && token === options.appToken ? { url: `${base.replace(/^http/, "ws")}socket` } : "invalid_auth";
+    }
+    if (token !== options.botToken) return token ? "invalid_auth" : "not_authed";
+    switch (method) {
+      case "auth.test":
+        return { url: "https://fake.slack.test/", team: options.teamName, user: "warmpath", team_id: options.teamId, user_id: options.botUserId, bot_id: options.botId };
+      case "users.info": {
+        const user = users.get(String(body.user));
+        return user ? { user: userJson(user) } : "user_not_found";
+      }
+      case "conversations.open": {
+        const ids = String(body.users ?? "")
+          .split(",")
+          .filter(Boolean);
+        if (ids.length === 0) return "users_list_not_supplied";
+        for (const id of ids) {
+          const user = users.get(id);
+          if (!user) return "user_not_found";
+          if (user.deleted) return "user_disabled";
+        }
+        const id = ids.length === 1 ? `D${ids[0]}` : `G${[...ids].sort().join("")}`;
+        conversations.add(id);
+        return { channel: { id } };
+      }
+      case "chat.postMessage": {
+        const channel = String(body.channel ?? "");
+        const known = options.channels[channel];
+        if (!conversations.has(channel) && !known) return "channel_not_found";
+        if (known && !known.botIsMember) return "not_in_channel";
+        const ts = `${1_800_000_000 + ++counter}.000100`;
+        return { channel, ts, message: { type: "message", text: body.text, blocks: body.blocks, user: options.botUserId, bot_id: options.botId, ts } };
+      }
+      case "views.publish":
+        return { view: { id: `V${++counter}`, ...(body.view as object) } };
+      case "files.getUploadURLExternal": {
+        const file = `F${++counter}`;
+        return { upload_url: `${base}upload/${file}`, file_id: file };
+      }
+      case "files.completeUploadExternal": {
+        const files = Array.isArray(body.files) ? (body.files as Array<{ id: string; title?: string }>) : [];
+        return { files: files.map((f) => ({ id: f.id, title: f.title ?? "" })) };
+      }
+      default:
+        return "unknown_method";
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const authorization = req.headers.authorization;
+      if (path.startsWith("/respond/")) {
+        record({ kind: "response", name: path, body: decode(raw.toString("utf8"), req.headers["content-type"]), authorization, outcome: "ok" });
+        res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        return;
+      }
+      if (path.startsWith("/upload/")) {
+        record({ kind: "upload", name: path, body: { bytes: raw.length }, authorization, outcome: "ok" });
+        res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${raw.length}`);
+        return;
+      }
+      const method = path.replace(/^\/api\//, "");
+      const body = decode(raw.toString("utf8"), req.headers["content-type"]);
+      const plan = planned.findIndex((p) => p.method === method && (!p.when || p.when(body)));
+      if (plan !== -1) {
+        const { failure } = planned.splice(plan, 1)[0]!;
+        if ("status" in failure) {
+          record({ kind: "api", name: method, body, authorization, outcome: `HTTP ${failure.status}` });
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          if (failure.retryAfter !== undefined) headers["retry-after"] = String(failure.retryAfter);
+          res.writeHead(failure.status, headers).end(JSON.stringify({ ok: false, error: failure.status === 429 ? "ratelimited" : "service_unavailable" }));
+          return;
+        }
+        record({ kind: "api", name: method, body, authorization, outcome: failure.error });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: failure.error }));
+        return;
+      }
+      const result = answer(method, body, authorization);
+      const ok = typeof result !== "string";
+      record({ kind: "api", name: method, body, authorization, outcome: ok ? "ok" : result, ...(ok ? { result } : {}) });
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ok ? { ok: true, ...result } : { ok: false, error: result }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}/`;
+
+  return {
+    /** The Web API base URL, for SLACK_API_URL. */
+    apiUrl: `${base}api/`,
+    recorded,
+    /** A response_url on this fake; what Bolt's respond() posts there is recorded. */
+    responseUrl: (id: string) => `${base}respond/${id}`,
+    /** Successful and failed calls of one method. */
+    calls: (method: string) => recorded.filter((r) => r.kind === "api" && r.name === method),
+    /** What was posted to one response_url. */
+    responses: (id: string) => recorded.filter((r) => r.kind === "response" && r.name === `/respond/${id}`),
+    /** The next matching call of a method fails this way (once). */
+    failNext(method: string, failure: Failure, when?: (body: Record<string, unknown>) => boolean) {
+      planned.push({ method, failure, ...(when ? { when } : {}) });
+    },
+    /** How many requests so far: pass it to waitFor to wait only for later ones. */
+    mark: () => recorded.length,
+    /** Resolves with the first request (already received, from index `after` on, or yet to come) that matches. */
+    waitFor(match: (r: Recorded) => boolean, what: string, after = 0, timeoutMs = 15_000): Promise<Recorded> {
+      const seen = recorded.slice(after).find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.findIndex((w) => w.resolve === done), 1);
+          reject(new Error(`fake Slack: no ${what} within ${timeoutMs} ms; received: ${recorded.map((r) => `${r.name}(${r.outcome})`).join(", ")}`));
+        }, timeoutMs);
+        const done = (r: Recorded) => {
+          clearTimeout(timer);
+          resolve(r);
+        };
+        waiters.push({ match, resolve: done });
+      });
+    },
+    /** Waits for the answer posted to a response_url. */
+    response(id: string, what = `answer on response_url ${id}`): Promise<Recorded> {
+      return this.waitFor((r) => r.kind === "response" && r.name === `/respond/${id}`, what);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeSlackApi = Awaited<ReturnType<typeof startFakeSlackApi>>;
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
