@@ -4,6 +4,7 @@ import { createCore } from "./core/core.js";
 import { createDispatcher, type Dispatcher } from "./outbox/dispatcher.js";
 import { createConsolePort, runConsole } from "./adapters/console/console-adapter.js";
 import type { PlatformAdapter } from "./adapters/adapter.js";
+import { createDiscordAdapter } from "./adapters/discord/discord-adapter.js";
 import { AppError } from "./util/app-error.js";
 import { createLogger } from "./util/logger.js";
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   let dispatcher: Dispatcher | undefined;
   const core = createCore({ db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() });
   const adapters: PlatformAdapter[] = [];
+  if (config.discord) adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
 
   if (consoleMode) {
     dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger });

@@ -189,7 +189,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
    */
   async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<Reply>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const early = await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, deferAfterMs)))]);
+    const early = await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deferAfterMs)))]);
     clearTimeout(timer);
     if (early) {
       await interaction.reply(replyOptions(renderReply(early), early.visibility === "private"));
