@@ -130,6 +130,10 @@ export function createCore(options: CoreOptions) {
       member = await store.members.update(member.id, { status: member.statusBeforePause ?? "searching", pausedUntil: null, statusBeforePause: null }, now);
     }
     if (member.displayName !== name) member = await store.members.update(member.id, { displayName: name }, now);
+    // Doing anything answers the prompts: the ignored-prompts count starts over.
+    if (member.unansweredPrompts > 0 || member.nudges === "asked") {
+      member = await store.members.update(member.id, { unansweredPrompts: 0, nudges: member.nudges === "asked" ? "on" : member.nudges }, now);
+    }
     return member;
   }
 

@@ -87,3 +87,10 @@ function zoneOffsetMs(instant: Date, timezone: string): number {
 export function formatDay(instant: Date, timezone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone: timezone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(instant);
 }
+
+/** Midnight starting the Monday of the ISO week `instant` falls in, in `timezone`. */
+export function startOfIsoWeek(instant: Date, timezone: string): Date {
+  const { year, month, day } = localDate(instant, timezone);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay() || 7;
+  return zonedMidnight(year, month, day - (weekday - 1), timezone);
+}

@@ -16,8 +16,18 @@ export type HelpKind = (typeof helpKinds)[number];
 export const introStatuses = ["requested", "accepted", "declined", "expired"] as const;
 export type IntroStatus = (typeof introStatuses)[number];
 
-export const introOutcomes = ["met", "no-show", "hired"] as const;
+export const introOutcomes = ["met", "not-yet", "no-show", "hired"] as const;
 export type IntroOutcome = (typeof introOutcomes)[number];
 
 export const activityKinds = ["outreach", "coffee", "informational", "application", "interview"] as const;
 export type ActivityKind = (typeof activityKinds)[number];
+
+export const nudgeStates = ["on", "asked", "off"] as const;
+export type NudgeState = (typeof nudgeStates)[number];
+
+/** The jobs the scheduler runs for each club. */
+export const scheduledJobs = ["goals-prompt", "check-in", "digest", "matches", "follow-ups"] as const;
+export type ScheduledJob = (typeof scheduledJobs)[number];
+
+/** Cron expressions by job; null turns a job off, a missing job runs on its default. */
+export type ClubSchedules = Partial<Record<ScheduledJob, string | null>>;

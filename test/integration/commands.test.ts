@@ -76,7 +76,7 @@ describe.each(backends)("every command on $name", (backend) => {
     expect((await h.run("bo", "network list")).text).toContain("You know someone at");
     const who = await h.run("ana", "who Acme Inc");
     expect(who.text.split("\n").slice(1)).toEqual(["1. cy works at ACME, Inc.", "2. di used to work at ACME, Inc.", "3. bo knows someone at ACME, Inc."]);
-    expect(who.buttons?.[0]).toEqual({ label: "Ask cy", command: "intro <@cy> ACME, Inc." });
+    expect(who.buttons?.[0]).toMatchObject({ label: "Ask cy", command: expect.stringMatching(/^intro <@#\d+> ACME, Inc\.$/) });
     await h.run("di", "network remove acme");
     expect((await h.run("ana", "who acme")).text).not.toContain("di");
     expect((await h.run("ana", "who Initech")).text).toContain("Nobody in the club");

@@ -98,12 +98,17 @@ describe.each(backends)("introductions on $name", (backend) => {
     expect(note.reply.text).toContain("eve can't help with Globex right now");
     expect(note.reply.text).toContain("“I just joined and can't refer yet”");
     expect(note.reply.text).toContain("1. gus used to work at Globex\n2. fay knows someone at Globex");
-    expect(note.reply.buttons?.map((b) => b.command)).toEqual(["intro <@gus> Globex", "intro <@fay> Globex"]);
+    expect(note.reply.buttons?.map((b) => b.label)).toEqual(["Ask gus", "Ask fay"]);
     expect(await introRow(3)).toMatchObject({ status: "declined", decline_reason: "I just joined and can't refer yet" });
     // Declining again changes nothing and sends nothing.
     expect((await h.run("eve", "intro decline 3")).text).toContain("already declined");
     expect(h.port.deliveries).toHaveLength(1);
     expect((await h.run("eve", "intro accept 3")).tone).toBe("error");
+    // Pressing "Ask gus" asks gus, exactly as typing would.
+    h.port.deliveries.length = 0;
+    const asked = await h.invoke({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: "ana", displayName: "ana" }, via: "button", text: note.reply.buttons![0]!.command });
+    expect(asked.text).toContain("Asked gus for an introduction at Globex (#4)");
+    expect(h.port.deliveries).toMatchObject([{ kind: "direct", userId: "gus" }]);
   });
 
   it("outcomes are recorded by either member of an accepted intro only", async () => {
@@ -117,16 +122,16 @@ describe.each(backends)("introductions on $name", (backend) => {
     await h.run("gus", "intro @bob Initech");
     const list = await h.run("bob", "intro list");
     expect(list.text).toContain("#1 ana (Senior data engineer) asked you about Acme Corp: accepted (met)");
-    expect(list.text).toContain("#4 gus asked you about Initech: requested");
-    expect(list.buttons?.map((b) => b.command)).toEqual(["intro accept 4", "intro decline 4"]);
+    expect(list.text).toContain("#5 gus asked you about Initech: requested");
+    expect(list.buttons?.map((b) => b.command)).toEqual(["intro accept 5", "intro decline 5"]);
   });
 
   it("another club's members cannot act on this club's intro numbers", async () => {
     h.port.deliveries.length = 0;
     // bob in club B is a different member, with a different intro #1 space.
-    const reply = await h.run("bob", "intro decline 4", CLUB_B);
-    expect(reply.text).toContain("There is no intro #4 in this club");
-    expect(await introRow(4)).toMatchObject({ status: "requested" });
+    const reply = await h.run("bob", "intro decline 5", CLUB_B);
+    expect(reply.text).toContain("There is no intro #5 in this club");
+    expect(await introRow(5)).toMatchObject({ status: "requested" });
     expect(h.port.deliveries).toHaveLength(0);
   });
 

@@ -103,7 +103,7 @@ export const introDecline = defineCommand({
     if (intro.status !== "requested") throw new UserError("INTRO.CLOSED", `Intro #${id} is ${intro.status}; it can't be declined any more.`);
     await ctx.store.intros.update(intro.id, { status: "declined", respondedAt: ctx.clock.now(), declineReason: reason ?? null });
     const companyName = (await ctx.store.companies.get(intro.companyId))?.name ?? "the company";
-    const next = await nextBestHelpers(ctx, { ...intro, status: "declined" });
+    const next = await nextBestHelpers(ctx.store, ctx.clock.now(), { ...intro, status: "declined" });
     const because = reason ? ` They said: “${reason}”` : "";
     const alternatives = next.length
       ? `\nOther warm paths to ${companyName}:\n${describePaths(next, companyName)}`
@@ -118,7 +118,7 @@ export const introDecline = defineCommand({
         text: `${helper.displayName} can't help with ${companyName} right now.${because} No hard feelings: it happens, and there are other paths.${alternatives}`,
         visibility: "private",
         tone: "info",
-        buttons: await askButtons(ctx, next, companyName),
+        buttons: askButtons(next, companyName),
       },
     });
     return successReply(`Declined #${id}. I'll let ${requester.displayName} know kindly and point them to other paths.`);

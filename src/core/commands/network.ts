@@ -71,7 +71,7 @@ export const who = defineCommand({
     }
     return privateReply(`${plural(paths.length, "warm path")} to ${name}:\n${describePaths(paths, name)}`, {
       title: `Who knows ${name}`,
-      buttons: await askButtons(ctx, paths, name),
+      buttons: askButtons(paths, name),
     });
   },
 });

@@ -1,8 +1,9 @@
-import type { IntroRow, MemberRow, WarmPath } from "../../db/store/club-store.js";
+import type { ClubStore, IntroRow, MemberRow, WarmPath } from "../../db/store/club-store.js";
 import type { CommandContext } from "../command.js";
 import { UserError } from "../errors.js";
 import type { Button, Reply } from "../types.js";
-import { mentionFor, nameWithHeadline } from "./members.js";
+import { nameWithHeadline } from "./members.js";
+import { memberRef } from "../mentions.js";
 
 export const RELATION_PHRASES = { works: "works at", worked: "used to work at", knows: "knows someone at" } as const;
 /** The same, said to the member themselves. */
@@ -13,15 +14,12 @@ export function endSentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** Buttons to ask the best paths, for a company, as many as fit. */
-export async function askButtons(ctx: CommandContext, paths: WarmPath[], company: string, max = 3): Promise<Button[]> {
-  const buttons: Button[] = [];
-  for (const path of paths.slice(0, max)) {
-    const mention = await mentionFor(ctx, path.memberId);
-    const command = mention ? `intro ${mention} ${company}` : undefined;
-    if (command && command.length <= 100) buttons.push({ label: `Ask ${path.displayName}`.slice(0, 75), command });
-  }
-  return buttons;
+/** Buttons to ask the best paths to a company, as many as fit a button's command line. */
+export function askButtons(paths: Array<Pick<WarmPath, "memberId" | "displayName">>, company: string, max = 3): Button[] {
+  return paths
+    .slice(0, max)
+    .map((path) => ({ label: `Ask ${path.displayName}`.slice(0, 75), command: `intro ${memberRef(path.memberId)} ${company}` }))
+    .filter((button) => button.command.length <= 100);
 }
 
 export function describePaths(paths: WarmPath[], company: string): string {
@@ -32,9 +30,9 @@ export function describePaths(paths: WarmPath[], company: string): string {
  * Who else could help a requester with a company: warm paths minus the requester, the helper who
  * just said no, and anyone who already declined them for it.
  */
-export async function nextBestHelpers(ctx: CommandContext, intro: IntroRow, limit = 3): Promise<WarmPath[]> {
-  const exclude = new Set([intro.requesterId, intro.helperId, ...(await ctx.store.intros.turnedDown(intro.requesterId, intro.companyId))]);
-  const paths = await ctx.store.network.warmPaths(intro.companyId, { now: ctx.clock.now(), limit: limit + exclude.size });
+export async function nextBestHelpers(store: ClubStore, now: Date, intro: IntroRow, limit = 3): Promise<WarmPath[]> {
+  const exclude = new Set([intro.requesterId, intro.helperId, ...(await store.intros.turnedDown(intro.requesterId, intro.companyId))]);
+  const paths = await store.network.warmPaths(intro.companyId, { now, limit: limit + exclude.size });
   return paths.filter((p) => !exclude.has(p.memberId)).slice(0, limit);
 }
 

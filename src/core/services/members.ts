@@ -2,6 +2,7 @@ import type { MemberRow } from "../../db/store/club-store.js";
 import type { CommandContext } from "../command.js";
 import { UserError } from "../errors.js";
 import { formatDay } from "../dates.js";
+import { memberIdOfRef } from "../mentions.js";
 
 /** The member's own timezone, else the club's. */
 export function timezoneOf(ctx: Pick<CommandContext, "club">, member: Pick<MemberRow, "timezone">): string {
@@ -13,9 +14,10 @@ export function nameWithHeadline(member: Pick<MemberRow, "displayName" | "headli
   return member.headline ? `${member.displayName} (${member.headline})` : member.displayName;
 }
 
-/** A member named by a mention, in this club only. */
+/** A member named by a mention (or a bot-written `<@#id>` reference), in this club only. */
 export async function memberByMention(ctx: CommandContext, platformUserId: string): Promise<MemberRow> {
-  const member = await ctx.store.members.findByPlatformUser(ctx.platform, platformUserId);
+  const memberId = memberIdOfRef(platformUserId);
+  const member = memberId === undefined ? await ctx.store.members.findByPlatformUser(ctx.platform, platformUserId) : await ctx.store.members.get(memberId);
   if (!member) {
     throw new UserError(
       "MEMBER.NOT_FOUND",
@@ -29,11 +31,4 @@ export async function memberByMention(ctx: CommandContext, platformUserId: strin
 export function pauseNote(ctx: CommandContext, member: MemberRow): string {
   if (member.status !== "paused") return "";
   return member.pausedUntil ? ` (paused until ${formatDay(member.pausedUntil, timezoneOf(ctx, member))})` : " (paused)";
-}
-
-/** How to point at a member in a button's command line, on this platform. */
-export async function mentionFor(ctx: CommandContext, memberId: number): Promise<string | undefined> {
-  const accounts = await ctx.store.members.platformUserIds(memberId);
-  const account = accounts.find((a) => a.platform === ctx.platform);
-  return account ? `<@${account.platformUserId}>` : undefined;
 }

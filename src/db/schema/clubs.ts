@@ -1,5 +1,6 @@
-import { integer, pgTable, text, uniqueIndex, index } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./_helpers.js";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, id, tstz } from "./_helpers.js";
+import type { ClubSchedules } from "../../core/vocabulary.js";
 
 /** A job club: one Slack workspace or Discord guild (or the local console). */
 export const clubs = pgTable("clubs", {
@@ -8,6 +9,14 @@ export const clubs = pgTable("clubs", {
   timezone: text("timezone").notNull().default("UTC"),
   /** Per-club counter that numbers introductions (#1, #2, ...) so ids are short to type. */
   introSeq: integer("intro_seq").notNull().default(0),
+  /** Cron expressions per scheduled job, in the club's timezone; a missing job uses its default, null turns it off. */
+  schedules: jsonb("schedules").$type<ClubSchedules>().notNull().default({}),
+  /** When schedules or timezone last changed: runs due before it are not caught up. */
+  schedulesUpdatedAt: tstz("schedules_updated_at"),
+  /** Goal prompts, check-ins and match suggestions for the whole club. */
+  nudgesEnabled: boolean("nudges_enabled").notNull().default(true),
+  /** Where the weekly digest is posted (a platform channel id); null: the platform's default. */
+  digestChannelId: text("digest_channel_id"),
   createdAt: createdAt(),
 });
 

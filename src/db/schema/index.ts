@@ -7,3 +7,4 @@ export * from "./network-ties.js";
 export * from "./intros.js";
 export * from "./activity.js";
 export * from "./outbox.js";
+export * from "./scheduling.js";

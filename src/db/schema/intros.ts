@@ -33,7 +33,10 @@ export const intros = pgTable(
     outcome: text("outcome", { enum: introOutcomes }),
     requestedAt: createdAt(),
     respondedAt: tstz("responded_at"),
+    /** The one reminder to a helper who hasn't answered in 3 days. */
     remindedAt: tstz("reminded_at"),
+    /** When both were asked how it went, 7 days after the room opened. */
+    followedUpAt: tstz("followed_up_at"),
     outcomeAt: tstz("outcome_at"),
   },
   (t) => [

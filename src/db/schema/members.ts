@@ -2,7 +2,7 @@ import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm
 import { clubs } from "./clubs.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
-import { memberStatuses } from "../../core/vocabulary.js";
+import { memberStatuses, nudgeStates } from "../../core/vocabulary.js";
 export { memberStatuses, type MemberStatus } from "../../core/vocabulary.js";
 
 export const members = pgTable(
@@ -21,6 +21,12 @@ export const members = pgTable(
     statusBeforePause: text("status_before_pause", { enum: memberStatuses }),
     matchOptIn: boolean("match_opt_in").notNull().default(true),
     timezone: text("timezone"),
+    /** Keep-in-touch cadence: ties untouched this long are listed in the Friday check-in. */
+    keepInTouchDays: integer("keep_in_touch_days").notNull().default(30),
+    /** Prompts on, off, or "asked" (ignored three in a row; we asked once whether to continue). */
+    nudges: text("nudges", { enum: nudgeStates }).notNull().default("on"),
+    /** Prompts sent since the member last did anything; three in a row means they are ignored. */
+    unansweredPrompts: integer("unanswered_prompts").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: tstz("updated_at").notNull(),
   },

@@ -7,6 +7,7 @@ import { networkStore } from "./network.js";
 import { outboxStore } from "./outbox.js";
 import { personalDataStore } from "./personal-data.js";
 import { planStore } from "./plans.js";
+import { schedulingStore } from "./scheduling.js";
 
 export type { ClubRow } from "./clubs.js";
 export type { MemberRow } from "./members.js";
@@ -28,6 +29,7 @@ export function createClubStore(db: Db, clubId: number) {
     ledger: ledgerStore(db, clubId),
     outbox: outboxStore(db, clubId),
     personalData: personalDataStore(db, clubId),
+    scheduling: schedulingStore(db, clubId),
   };
 }
 

@@ -53,7 +53,9 @@ export function memberStore(db: Db, clubId: number) {
 
     async update(
       memberId: number,
-      patch: Partial<Pick<MemberRow, "displayName" | "headline" | "status" | "pausedUntil" | "statusBeforePause" | "matchOptIn" | "timezone">>,
+      patch: Partial<
+        Pick<MemberRow, "displayName" | "headline" | "status" | "pausedUntil" | "statusBeforePause" | "matchOptIn" | "timezone" | "nudges" | "unansweredPrompts" | "keepInTouchDays">
+      >,
       now: Date,
     ): Promise<MemberRow> {
       const [row] = await db

@@ -1,7 +1,7 @@
 import { and, arrayContains, eq, or, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client.js";
-import { activities, goals, intros, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
+import { activities, clubOrganisers, goals, intros, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
 
 /**
  * Every table that holds a member's data, with the columns that point at the member. `export`
@@ -18,6 +18,8 @@ export const personalTables: Array<{ name: string; table: PgTable & { clubId: Pg
   { name: "activities", table: activities, memberColumns: [activities.memberId] },
   { name: "wins", table: wins, memberColumns: [wins.memberId] },
   { name: "thanks", table: thanks, memberColumns: [thanks.fromMemberId, thanks.toMemberId] },
+  { name: "match_suggestions", table: matchSuggestions, memberColumns: [matchSuggestions.memberId, matchSuggestions.helperId] },
+  { name: "club_organisers", table: clubOrganisers, memberColumns: [clubOrganisers.memberId] },
 ];
 
 function ownedBy(entry: (typeof personalTables)[number], clubId: number, memberId: number): SQL {

@@ -1,0 +1,69 @@
+import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubs } from "./clubs.js";
+import { members } from "./members.js";
+import { companies } from "./companies.js";
+import { createdAt, id, tstz } from "./_helpers.js";
+
+/**
+ * One row per scheduled run a process claimed: (club, job, slot) is unique, and the row is written
+ * in the same transaction as the run's work, so a run happens once however many processes fire it.
+ */
+export const scheduledRuns = pgTable(
+  "scheduled_runs",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    job: text("job").notNull(),
+    /** The scheduled time this run stands for (not when it ran). */
+    slot: tstz("slot").notNull(),
+    /** Which process ran it, for operators reading the table. */
+    runner: text("runner").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("scheduled_runs_once").on(t.clubId, t.job, t.slot)],
+);
+
+/** Club organisers: may change the club's configuration besides the platform's admins. */
+export const clubOrganisers = pgTable(
+  "club_organisers",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("club_organisers_member").on(t.clubId, t.memberId)],
+);
+
+/** Weekly match suggestions made, so pairs are not suggested again within 12 weeks and helpers are not swamped. */
+export const matchSuggestions = pgTable(
+  "match_suggestions",
+  {
+    id: id(),
+    clubId: integer("club_id")
+      .notNull()
+      .references(() => clubs.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    helperId: integer("helper_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    /** ISO week of the suggestion, e.g. 2026-W47: the helper's weekly cap counts within it. */
+    isoWeek: text("iso_week").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("match_suggestions_pair").on(t.clubId, t.memberId, t.helperId),
+    index("match_suggestions_helper_week").on(t.clubId, t.helperId, t.isoWeek),
+  ],
+);

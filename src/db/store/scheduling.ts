@@ -1,0 +1,279 @@
+import { and, desc, eq, gte, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../client.js";
+import {
+  activities,
+  clubOrganisers,
+  clubs,
+  companies,
+  goals,
+  intros,
+  matchSuggestions,
+  members,
+  networkTies,
+  platformUsers,
+  scheduledRuns,
+  targets,
+  thanks,
+  wins,
+} from "../schema/index.js";
+import type { ClubSchedules, ScheduledJob } from "../../core/vocabulary.js";
+import type { MemberRow } from "./members.js";
+
+/** Active and reachable: not paused (or the pause has run out). */
+const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pausedUntil, now));
+
+/** Queries of the club's weekly rhythm: schedules, runs, prompts, digest figures and matching inputs. */
+export function schedulingStore(db: Db, clubId: number) {
+  return {
+    /** Claims a scheduled run; false when another process (or an earlier run) has it already. */
+    async claimRun(job: ScheduledJob, slot: Date, runner: string, now: Date): Promise<boolean> {
+      const rows = await db.insert(scheduledRuns).values({ clubId, job, slot, runner, createdAt: now }).onConflictDoNothing().returning({ id: scheduledRuns.id });
+      return rows.length === 1;
+    },
+
+    async updateSettings(patch: { timezone?: string; schedules?: ClubSchedules; nudgesEnabled?: boolean; digestChannelId?: string | null }, now: Date): Promise<void> {
+      const touchesSchedule = patch.timezone !== undefined || patch.schedules !== undefined;
+      await db
+        .update(clubs)
+        .set({ ...patch, ...(touchesSchedule ? { schedulesUpdatedAt: now } : {}) })
+        .where(eq(clubs.id, clubId));
+    },
+
+    async organisers(): Promise<Array<{ memberId: number; displayName: string }>> {
+      return db
+        .select({ memberId: clubOrganisers.memberId, displayName: members.displayName })
+        .from(clubOrganisers)
+        .innerJoin(members, eq(members.id, clubOrganisers.memberId))
+        .where(eq(clubOrganisers.clubId, clubId));
+    },
+
+    async setOrganisers(memberIds: number[], now: Date): Promise<void> {
+      await db.delete(clubOrganisers).where(eq(clubOrganisers.clubId, clubId));
+      if (memberIds.length) await db.insert(clubOrganisers).values(memberIds.map((memberId) => ({ clubId, memberId, createdAt: now })));
+    },
+
+    /** Members who get prompts: searching, not paused, prompts not turned off. */
+    async promptable(now: Date): Promise<MemberRow[]> {
+      return db
+        .select()
+        .from(members)
+        .where(and(eq(members.clubId, clubId), ne(members.nudges, "off"), notPaused(now), ne(members.status, "employed")))
+        .orderBy(members.id);
+    },
+
+    /** Counts a prompt sent to each member; returns the new counts. */
+    async countPrompts(memberIds: number[], nudges?: "asked"): Promise<void> {
+      if (memberIds.length === 0) return;
+      await db
+        .update(members)
+        .set({ unansweredPrompts: sql`${members.unansweredPrompts} + 1`, ...(nudges ? { nudges } : {}) })
+        .where(and(eq(members.clubId, clubId), inArray(members.id, memberIds)));
+    },
+
+    async goalsOfWeeks(memberIds: number[], weeks: string[]) {
+      if (memberIds.length === 0 || weeks.length === 0) return [];
+      return db
+        .select({ memberId: goals.memberId, isoWeek: goals.isoWeek, text: goals.text, done: goals.done, id: goals.id })
+        .from(goals)
+        .where(and(eq(goals.clubId, clubId), inArray(goals.isoWeek, weeks), inArray(goals.memberId, memberIds)))
+        .orderBy(goals.createdAt, goals.id);
+    },
+
+    /** Ties untouched for longer than each member's keep-in-touch cadence. */
+    async staleTies(memberIds: number[], now: Date) {
+      if (memberIds.length === 0) return [];
+      return db
+        .select({ memberId: networkTies.memberId, company: companies.name, relation: networkTies.relation, touchedAt: networkTies.touchedAt })
+        .from(networkTies)
+        .innerJoin(members, eq(members.id, networkTies.memberId))
+        .innerJoin(companies, eq(companies.id, networkTies.companyId))
+        .where(
+          and(
+            eq(networkTies.clubId, clubId),
+            inArray(networkTies.memberId, memberIds),
+            sql`${networkTies.touchedAt} <= ${now}::timestamptz - make_interval(days => ${members.keepInTouchDays})`,
+          ),
+        )
+        .orderBy(networkTies.touchedAt);
+    },
+
+    // --- The digest's figures for a period [from, to) ---
+
+    async winsBetween(from: Date, to: Date) {
+      return db
+        .select({ name: members.displayName, text: wins.text })
+        .from(wins)
+        .innerJoin(members, eq(members.id, wins.memberId))
+        .where(and(eq(wins.clubId, clubId), gte(wins.createdAt, from), lt(wins.createdAt, to)))
+        .orderBy(wins.createdAt);
+    },
+
+    async goalCounts(weeks: string[]): Promise<{ set: number; met: number }> {
+      const [row] = await db
+        .select({ set: sql<number>`count(*)::int`, met: sql<number>`count(*) filter (where ${goals.done})::int` })
+        .from(goals)
+        .where(and(eq(goals.clubId, clubId), inArray(goals.isoWeek, weeks)));
+      return { set: Number(row?.set ?? 0), met: Number(row?.met ?? 0) };
+    },
+
+    async introCounts(from: Date, to: Date): Promise<{ requested: number; accepted: number; met: number }> {
+      const inPeriod = (column: typeof intros.requestedAt | typeof intros.respondedAt | typeof intros.outcomeAt) => sql`${column} >= ${from} and ${column} < ${to}`;
+      const [row] = await db
+        .select({
+          requested: sql<number>`count(*) filter (where ${inPeriod(intros.requestedAt)})::int`,
+          accepted: sql<number>`count(*) filter (where ${intros.status} = 'accepted' and ${inPeriod(intros.respondedAt)})::int`,
+          met: sql<number>`count(*) filter (where ${intros.outcome} in ('met', 'hired') and ${inPeriod(intros.outcomeAt)})::int`,
+        })
+        .from(intros)
+        .where(eq(intros.clubId, clubId));
+      return { requested: Number(row?.requested ?? 0), accepted: Number(row?.accepted ?? 0), met: Number(row?.met ?? 0) };
+    },
+
+    /** Thanks received plus intros accepted in the period, most first. */
+    async generousHelpers(from: Date, to: Date, limit = 3): Promise<Array<{ name: string; count: number }>> {
+      const rows = await db.execute(sql`
+        select m.display_name as name, count(*)::int as count from (
+          select ${thanks.toMemberId} as member_id from ${thanks} where ${thanks.clubId} = ${clubId} and ${thanks.createdAt} >= ${from} and ${thanks.createdAt} < ${to}
+          union all
+          select ${intros.helperId} from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted' and ${intros.respondedAt} >= ${from} and ${intros.respondedAt} < ${to}
+        ) h join ${members} m on m.id = h.member_id
+        group by m.id, m.display_name order by count desc, m.display_name limit ${limit}`);
+      return (rows as unknown as { rows: Array<{ name: string; count: number }> }).rows.map((r) => ({ name: r.name, count: Number(r.count) }));
+    },
+
+    /** Companies first targeted in the period. */
+    async newTargetCompanies(from: Date, to: Date, limit = 10): Promise<string[]> {
+      const rows = await db
+        .select({ name: companies.name, first: sql<Date>`min(${targets.createdAt})` })
+        .from(targets)
+        .innerJoin(companies, eq(companies.id, targets.companyId))
+        .where(eq(targets.clubId, clubId))
+        .groupBy(companies.id, companies.name)
+        .having(and(sql`min(${targets.createdAt}) >= ${from}`, sql`min(${targets.createdAt}) < ${to}`))
+        .orderBy(sql`min(${targets.createdAt})`)
+        .limit(limit);
+      return rows.map((r) => r.name);
+    },
+
+    /** Targets nobody in the club has a warm path to, most wanted first. */
+    async openAsks(limit = 10): Promise<Array<{ company: string; seekers: number }>> {
+      const rows = await db
+        .select({ company: companies.name, seekers: sql<number>`count(distinct ${targets.memberId})::int` })
+        .from(targets)
+        .innerJoin(companies, eq(companies.id, targets.companyId))
+        .where(and(eq(targets.clubId, clubId), sql`not exists (select 1 from ${networkTies} where ${networkTies.companyId} = ${targets.companyId} and ${networkTies.memberId} <> ${targets.memberId})`))
+        .groupBy(companies.id, companies.name)
+        .orderBy(desc(sql`count(distinct ${targets.memberId})`), companies.name)
+        .limit(limit);
+      return rows.map((r) => ({ company: r.company, seekers: Number(r.seekers) }));
+    },
+
+    // --- Intro follow-ups ---
+
+    async introsAwaitingReminder(before: Date) {
+      return db.select().from(intros).where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before), sql`${intros.remindedAt} is null`));
+    },
+
+    async introsToExpire(before: Date) {
+      return db.select().from(intros).where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before)));
+    },
+
+    async introsToFollowUp(before: Date) {
+      return db
+        .select()
+        .from(intros)
+        .where(and(eq(intros.clubId, clubId), eq(intros.status, "accepted"), lte(intros.respondedAt, before), sql`${intros.followedUpAt} is null`));
+    },
+
+    async markIntros(ids: number[], patch: { remindedAt?: Date; followedUpAt?: Date; status?: "expired"; respondedAt?: Date }): Promise<void> {
+      if (ids.length === 0) return;
+      await db.update(intros).set(patch).where(and(eq(intros.clubId, clubId), inArray(intros.id, ids)));
+    },
+
+    // --- Matching inputs ---
+
+    /** Opted-in, searching, unpaused members with their targets. */
+    async matchSeekers(now: Date) {
+      return db
+        .select({ memberId: targets.memberId, companyId: targets.companyId, company: companies.name })
+        .from(targets)
+        .innerJoin(members, eq(members.id, targets.memberId))
+        .innerJoin(companies, eq(companies.id, targets.companyId))
+        .where(and(eq(targets.clubId, clubId), eq(members.matchOptIn, true), eq(members.status, "searching"), ne(members.nudges, "off"), notPaused(now)))
+        .orderBy(targets.memberId, targets.createdAt);
+    },
+
+    /** Ties of unpaused members to the given companies. */
+    async helperTies(companyIds: number[], now: Date) {
+      if (companyIds.length === 0) return [];
+      return db
+        .select({ memberId: networkTies.memberId, companyId: networkTies.companyId, relation: networkTies.relation, displayName: members.displayName })
+        .from(networkTies)
+        .innerJoin(members, eq(members.id, networkTies.memberId))
+        .where(and(eq(networkTies.clubId, clubId), inArray(networkTies.companyId, companyIds), notPaused(now)));
+    },
+
+    /** When each member last helped: an accepted intro or thanks received. */
+    async lastHelped(): Promise<Map<number, Date>> {
+      const rows = await db.execute(sql`
+        select member_id, max(at) as at from (
+          select ${intros.helperId} as member_id, ${intros.respondedAt} as at from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted'
+          union all
+          select ${thanks.toMemberId}, ${thanks.createdAt} from ${thanks} where ${thanks.clubId} = ${clubId}
+        ) h group by member_id`);
+      return new Map((rows as unknown as { rows: Array<{ member_id: number; at: string | Date }> }).rows.map((r) => [Number(r.member_id), new Date(r.at)]));
+    },
+
+    /** Member–helper pairs to leave alone: suggested since `since`, or the helper declined or let expire the member's ask. */
+    async pairsToSkip(since: Date): Promise<Set<string>> {
+      const suggested = await db
+        .select({ memberId: matchSuggestions.memberId, helperId: matchSuggestions.helperId })
+        .from(matchSuggestions)
+        .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since)));
+      const asked = await db
+        .select({ memberId: intros.requesterId, helperId: intros.helperId, status: intros.status })
+        .from(intros)
+        .where(eq(intros.clubId, clubId));
+      const pairs = new Set<string>();
+      for (const p of suggested) pairs.add(`${p.memberId}:${p.helperId}`);
+      // Declined and expired asks, and intros already under way, all make a suggestion pointless.
+      for (const p of asked) pairs.add(`${p.memberId}:${p.helperId}`);
+      return pairs;
+    },
+
+    async suggestionsThisWeek(isoWeek: string): Promise<Map<number, number>> {
+      const rows = await db
+        .select({ helperId: matchSuggestions.helperId, n: sql<number>`count(*)::int` })
+        .from(matchSuggestions)
+        .where(and(eq(matchSuggestions.clubId, clubId), eq(matchSuggestions.isoWeek, isoWeek)))
+        .groupBy(matchSuggestions.helperId);
+      return new Map(rows.map((r) => [r.helperId, Number(r.n)]));
+    },
+
+    async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date): Promise<void> {
+      for (let i = 0; i < rows.length; i += 1000) {
+        await db.insert(matchSuggestions).values(rows.slice(i, i + 1000).map((r) => ({ ...r, clubId, isoWeek, createdAt: now })));
+      }
+    },
+
+    /** Platform mentions for many members at once (for buttons in bulk messages). */
+    async accountsOf(memberIds: number[]): Promise<Map<number, Array<{ platform: string; platformUserId: string }>>> {
+      const map = new Map<number, Array<{ platform: string; platformUserId: string }>>();
+      if (memberIds.length === 0) return map;
+      for (let i = 0; i < memberIds.length; i += 5000) {
+        const rows = await db
+          .select({ memberId: platformUsers.memberId, platform: platformUsers.platform, platformUserId: platformUsers.platformUserId })
+          .from(platformUsers)
+          .where(and(eq(platformUsers.clubId, clubId), inArray(platformUsers.memberId, memberIds.slice(i, i + 5000))));
+        for (const r of rows) map.set(r.memberId, [...(map.get(r.memberId) ?? []), r]);
+      }
+      return map;
+    },
+
+    /** Activity counts in the period, for the digest. */
+    async activityCount(from: Date, to: Date): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(activities).where(and(eq(activities.clubId, clubId), gte(activities.createdAt, from), lt(activities.createdAt, to)));
+      return Number(row?.n ?? 0);
+    },
+  };
+}

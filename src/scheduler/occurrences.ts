@@ -1,0 +1,75 @@
+import cron from "node-cron";
+import { localDate } from "../core/dates.js";
+
+/**
+ * The latest time in (after, upTo] at which a cron expression fires in a timezone, or undefined.
+ * node-cron only looks forward from the real clock; catching up after a restart, and testing at
+ * any date, need the same calendar looked at backwards from any instant.
+ */
+export function latestOccurrence(expression: string, timezone: string, after: Date, upTo: Date): Date | undefined {
+  const fields = cron.parse(expression);
+  const seconds = [...(fields.second as number[])].sort((a, b) => b - a);
+  const minutes = [...(fields.minute as number[])].sort((a, b) => b - a);
+  const hours = [...(fields.hour as number[])].sort((a, b) => b - a);
+  const start = localDate(upTo, timezone);
+  // Walk local calendar days backwards, latest time first; a few days past `after` covers any offset.
+  const days = Math.ceil((upTo.getTime() - after.getTime()) / 86_400_000) + 2;
+  for (let back = 0; back <= days; back++) {
+    const day = new Date(Date.UTC(start.year, start.month - 1, start.day - back));
+    const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+    if (!(fields.month as number[]).includes(m)) continue;
+    if (!matchesDayOfMonth(fields.dayOfMonth, y, m, d)) continue;
+    if (!(fields.dayOfWeek as Array<number | string>).some((w) => Number(w) % 7 === day.getUTCDay())) continue;
+    for (const h of hours) {
+      for (const min of minutes) {
+        for (const s of seconds) {
+          const instant = zonedTime(y, m, d, h, min, s, timezone);
+          if (!instant) continue;
+          if (instant.getTime() <= after.getTime()) return undefined;
+          if (instant.getTime() <= upTo.getTime()) return instant;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function matchesDayOfMonth(allowed: Array<number | string>, year: number, month: number, day: number): boolean {
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return allowed.some((v) => (v === "L" ? day === last : Number(v) === day));
+}
+
+/**
+ * The instant a local wall-clock time happens in a timezone; undefined when it doesn't exist
+ * (the hour skipped when clocks go forward). In the repeated hour when clocks go back, the first.
+ */
+export function zonedTime(year: number, month: number, day: number, hour: number, minute: number, second: number, timezone: string): Date | undefined {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const candidates = new Set<number>();
+  for (const probe of [wall - 14 * 3_600_000, wall, wall + 14 * 3_600_000]) {
+    candidates.add(wall - offsetAt(new Date(probe), timezone));
+  }
+  const matching = [...candidates].filter((t) => wallClock(new Date(t), timezone) === wall).sort((a, b) => a - b);
+  return matching.length ? new Date(matching[0]!) : undefined;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timezone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    formatters.set(timezone, f);
+  }
+  return f;
+}
+
+/** The wall-clock time at an instant in a timezone, as if it were UTC milliseconds. */
+function wallClock(instant: Date, timezone: string): number {
+  const parts = formatter(timezone).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+}
+
+function offsetAt(instant: Date, timezone: string): number {
+  return wallClock(instant, timezone) - Math.floor(instant.getTime() / 1000) * 1000;
+}
