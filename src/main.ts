@@ -5,6 +5,7 @@ import { createDispatcher, type Dispatcher } from "./outbox/dispatcher.js";
 import { createConsolePort, runConsole } from "./adapters/console/console-adapter.js";
 import type { PlatformAdapter } from "./adapters/adapter.js";
 import { createDiscordAdapter } from "./adapters/discord/discord-adapter.js";
+import { createSlackAdapter } from "./adapters/slack/slack-adapter.js";
 import { AppError } from "./util/app-error.js";
 import { createLogger } from "./util/logger.js";
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const core = createCore({ db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() });
   const adapters: PlatformAdapter[] = [];
   if (config.discord) adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
+  if (config.slack) adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger }));
 
   if (consoleMode) {
     dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger });

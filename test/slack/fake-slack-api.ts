@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
 
 /** A Slack user as the fake's users.info tells it. */
 export interface FakeUser {
@@ -12,9 +13,9 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
-/** One request the fake received: a Web API call, a response_url post, or a file upload. */
+/** One request the fake received: a Web API call, a response_url post, a file upload, or a Socket Mode ack. */
 export interface Recorded {
-  kind: "api" | "response" | "upload";
+  kind: "api" | "response" | "upload" | "socket-ack";
   /** The API method (chat.postMessage) or the path (/respond/abc). */
   name: string;
   /** The decoded body: form fields (JSON-valued ones parsed) or JSON. */
@@ -157,8 +158,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const authorization = req.headers.authorization;
       if (path.startsWith("/respond/")) {
-        record({ kind: "response", name: path, body: decode(raw.toString("utf8"), req.headers["content-type"]), authorization, outcome: "ok" });
-        res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        // Slack forgets a response_url after 30 minutes or 5 uses; /respond/expired-* plays one of those.
+        const expired = path.startsWith("/respond/expired-");
+        record({ kind: "response", name: path, body: decode(raw.toString("utf8"), req.headers["content-type"]), authorization, outcome: expired ? "HTTP 404" : "ok" });
+        res.writeHead(expired ? 404 : 200, { "content-type": "text/plain" }).end(expired ? "expired_url" : "ok");
         return;
       }
       if (path.startsWith("/upload/")) {
@@ -188,6 +191,19 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ok ? { ok: true, ...result } : { ok: false, error: result }));
     });
   });
+  // Socket Mode: apps.connections.open hands out ws://.../socket; Slack greets with hello, then pushes envelopes.
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ server, path: "/socket" });
+  wss.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("message", (data) => {
+      const message = safeJson(String(data)) as Record<string, unknown>;
+      record({ kind: "socket-ack", name: String(message.envelope_id), body: message, authorization: undefined, outcome: "ok" });
+    });
+    socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake-slack" }, connection_info: { app_id: "A0WARMPATH" } }));
+  });
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}/`;
@@ -228,7 +244,20 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     response(id: string, what = `answer on response_url ${id}`): Promise<Recorded> {
       return this.waitFor((r) => r.kind === "response" && r.name === `/respond/${id}`, what);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Socket Mode connections open now. */
+    socketCount: () => sockets.size,
+    /** Pushes an envelope to every Socket Mode connection, as Slack does; the app's ack is recorded under its id. */
+    pushEnvelope(type: "slash_commands" | "interactive" | "events_api", payload: unknown): string {
+      const id = `env-${++counter}`;
+      const envelope = { envelope_id: id, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: 0, retry_reason: "" };
+      for (const socket of sockets) socket.send(JSON.stringify(envelope));
+      return id;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -26,6 +26,7 @@ const USERS: FakeUser[] = [
   { id: "UCAROL", name: "carol", displayName: "Carol" },
   { id: "UNEW", name: "newbie", displayName: "Newbie" },
   { id: "UOTHERBOT", name: "otherbot", isBot: true },
+  { id: "UGONE", name: "gone", displayName: "Gone", deleted: true },
   { id: BOT_USER, name: "warmpath", isBot: true },
 ];
 
@@ -233,14 +234,18 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
     expect(post.body.parse).toBe("none");
   });
 
-  it("a win in a channel the bot is not in gives up with not_in_channel, logged, without crashing", async () => {
+  it("gives up on deliveries Slack refuses for good (not_in_channel, a deactivated user), with the reason logged", async () => {
     await slash("UANA", "win Offer from Initech!", "COTHER");
+    await slash("UGONE", "join");
+    await slash("UANA", "thanks <@UGONE> for everything");
     await dispatcher.drain();
     const failed = await database.db.select().from(outbox).where(eq(outbox.status, "failed"));
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.lastError).toContain("not_in_channel");
+    expect(failed.map((f) => f.lastError).sort()).toEqual(["Slack chat.postMessage failed: not_in_channel", "Slack conversations.open failed: user_disabled"]);
     expect(logs.some((l) => l.includes("failed for good") && l.includes("not_in_channel"))).toBe(true);
+    expect(logs.some((l) => l.includes("failed for good") && l.includes("user_disabled"))).toBe(true);
+    // Tried once each: a permanent error is not retried.
     expect(fake.calls("chat.postMessage").filter((c) => c.body.channel === "COTHER")).toHaveLength(1);
+    expect(fake.calls("conversations.open").filter((c) => c.body.users === "UGONE")).toHaveLength(1);
   });
 
   it("thanks DMs the helper; a rate-limited DM is delivered after Retry-After, exactly once", async () => {
@@ -448,6 +453,78 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
     const answer = await fake.response(id);
     expect(answer.at).toBeGreaterThanOrEqual(releasedAt);
     expect(String((answer.body as unknown as SlackAnswer).text)).toContain("Written while the database was slow");
+  });
+
+  it("survives malformed requests, forged button values and an expired response_url", async () => {
+    const garbage = await sendSigned(eventsUrl, "payload=%7Bnot-json", FORM, { secret: SECRET });
+    expect(garbage.status).toBeGreaterThanOrEqual(400);
+
+    const mark = fake.mark();
+    for (const [id, value] of [
+      ["forged-1", "definitely not a command"],
+      ["forged-2", `goal add ${"x".repeat(3000)}`],
+    ] as const) {
+      const payload = {
+        type: "block_actions",
+        user: { id: "UANA", username: "ana", team_id: TEAM },
+        team: { id: TEAM, domain: "jobclub" },
+        container: { type: "message", message_ts: "1.2", channel_id: "CCLUB", is_ephemeral: true },
+        channel: { id: "CCLUB", name: "job-club" },
+        response_url: fake.responseUrl(id),
+        actions: [{ type: "button", action_id: "warmpath:goal-add:0", block_id: "b", text: { type: "plain_text", text: "x" }, value, action_ts: "1.3" }],
+      };
+      expect((await sendSigned(eventsUrl, interactionBody(payload), FORM, { secret: SECRET })).status).toBe(200);
+      const answer = (await fake.response(id)).body as unknown as SlackAnswer;
+      expect(answer.response_type).toBe("ephemeral");
+      expect(answer.text).toMatch(/^⚠️ (I don't know the command|That's too long for me)/);
+    }
+
+    const body = slashCommandBody({ command: "/jobclub", text: "goal list", userId: "UANA", userName: "ana", teamId: TEAM, teamDomain: "jobclub", channelId: "CCLUB", responseUrl: fake.responseUrl("expired-1") });
+    expect((await sendSigned(eventsUrl, body, FORM, { secret: SECRET })).status).toBe(200);
+    await fake.response("expired-1");
+    expect(fake.recorded.slice(mark).filter((r) => r.kind === "response" && r.outcome !== "ok")).toHaveLength(1);
+    // Still up, and still answering.
+    expect((await slash("UANA", "goal list")).answer.text).toContain("Reach out to 3 people");
+  });
+
+  it("runs in Socket Mode when an app token is set: commands arrive over the WebSocket, are acked and answered", async () => {
+    const socketAdapter = await createSlackAdapter({
+      botToken: BOT_TOKEN,
+      signingSecret: SECRET,
+      appToken: APP_TOKEN,
+      apiUrl: fake.apiUrl,
+      command: "/jobclub",
+      port: 0,
+      host: "127.0.0.1",
+      core,
+      db: database.db,
+      logger: createLogger({ level: "debug", write: (line) => logs.push(line) }),
+    });
+    await socketAdapter.start();
+    try {
+      expect(fake.socketCount()).toBe(1);
+      const health = await fetch(`http://127.0.0.1:${socketAdapter.address()!.port}/healthz`);
+      expect(health.status).toBe(200);
+      const envelope = fake.pushEnvelope("slash_commands", {
+        token: "verification-token-unused",
+        team_id: TEAM,
+        team_domain: "jobclub",
+        channel_id: "CCLUB",
+        channel_name: "job-club",
+        user_id: "UBOB",
+        user_name: "bob",
+        command: "/jobclub",
+        text: "target add Hooli applied",
+        api_app_id: "A0WARMPATH",
+        response_url: fake.responseUrl("socket-1"),
+        trigger_id: "1337.42.socket",
+      });
+      await fake.waitFor((r) => r.kind === "socket-ack" && r.name === envelope, "the Socket Mode ack");
+      const answer = (await fake.response("socket-1")).body as unknown as SlackAnswer;
+      expect(answer.text).toContain("Added Hooli (applied)");
+    } finally {
+      await socketAdapter.stop();
+    }
   });
 
   it("answers /healthz while Slack and the database are up", async () => {

@@ -52,6 +52,8 @@ export interface SlackPort extends MessengerPort {
   openConversation(userIds: string[]): Promise<string>;
   /** Posts a reply into a conversation, with its attachment as a file. */
   post(channel: string, reply: Reply, options?: RenderOptions): Promise<void>;
+  /** Uploads a document into a conversation, with a comment above it. */
+  upload(channel: string, attachment: NonNullable<Reply["attachment"]>, comment?: string): Promise<void>;
 }
 
 /**
@@ -72,21 +74,27 @@ export function createSlackPort(client: webApi.WebClient): SlackPort {
     // parse: none and no link_names, so nothing in the text is turned into a mention after our escaping.
     await call("chat.postMessage", () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, parse: "none", unfurl_links: false, unfurl_media: false }));
     if (reply.attachment) {
-      const { filename, content } = reply.attachment;
       try {
-        await client.filesUploadV2({ channel_id: channel, filename, title: filename, content });
+        await upload(channel, reply.attachment);
       } catch (error) {
         // The message is already posted: retrying the delivery would post it twice, so this is final.
-        const failure = toDeliveryError("files.uploadV2", error);
-        throw new DeliveryError(failure.message, { permanent: true, cause: error });
+        throw new DeliveryError((error as Error).message, { permanent: true, cause: error });
       }
     }
+  }
+
+  async function upload(channel: string, attachment: NonNullable<Reply["attachment"]>, comment?: string): Promise<void> {
+    const { filename, content } = attachment;
+    await call("files.uploadV2", () =>
+      client.filesUploadV2({ channel_id: channel, filename, title: filename, content, ...(comment ? { initial_comment: comment } : {}) }),
+    );
   }
 
   return {
     platform: "slack",
     openConversation,
     post,
+    upload,
 
     async sendDirect(_club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void> {
       await post(await openConversation([userId]), reply);

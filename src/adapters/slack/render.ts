@@ -158,9 +158,12 @@ function context(text: string): SlackBlock {
   return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) }] };
 }
 
-/** Fields that the text does not already say: the core's text is complete, fields only structure it. */
+/**
+ * Fields whose value the text does not already say. The core's text is complete on its own, so
+ * leaving a field out never loses anything, while repeating one would show everything twice.
+ */
 function extraFields(reply: Reply) {
-  return (reply.fields ?? []).filter((f) => !(reply.text.includes(f.label) && reply.text.includes(f.value)));
+  return (reply.fields ?? []).filter((f) => !reply.text.includes(f.value));
 }
 
 export interface RenderOptions {

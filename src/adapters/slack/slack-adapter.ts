@@ -172,6 +172,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   let receiver: Receiver;
   let healthServer: http.Server | undefined;
   let httpReceiver: HTTPReceiver | undefined;
+  /** HTTP mode's server, as Bolt's receiver hands it back from start(). */
+  let requestServer: http.Server | undefined;
   if (options.appToken) {
     const socketReceiver = new SocketModeReceiver({
       appToken: options.appToken,
@@ -256,10 +258,12 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     if (respond) {
       await respond(responseFor(reply));
       if (reply.attachment) {
-        const { attachment, ...rest } = reply;
-        await port.post(await port.openConversation([userId]), { ...rest, text: "Your file:", title: undefined, buttons: [], fields: [], attachment }).catch(async (error: unknown) => {
-          logger.warn("slack file delivery failed", { error: error instanceof Error ? error.message : String(error) });
-          await respond({ response_type: "ephemeral", replace_original: false, text: `⚠️ I couldn't send ${escapeMrkdwn(attachment.filename)}: ${escapeMrkdwn(error instanceof Error ? error.message : String(error))}` });
+        const { attachment } = reply;
+        // Slack has no files in ephemeral answers: the document goes to the person's DM with the bot.
+        await port.upload(await port.openConversation([userId]), attachment, reply.title ?? attachment.filename).catch(async (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          logger.warn("slack file delivery failed", { file: attachment.filename, reason });
+          await respond({ response_type: "ephemeral", replace_original: false, text: `⚠️ I couldn't send ${escapeMrkdwn(attachment.filename)}: ${escapeMrkdwn(reason)}` });
         });
       }
     } else {
@@ -332,26 +336,27 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     });
   });
 
+  function address(): AddressInfo | undefined {
+    const bound = (healthServer ?? requestServer)?.address();
+    return bound && typeof bound === "object" ? bound : undefined;
+  }
+
   return {
     name: "slack",
     port,
-
-    address() {
-      const server = healthServer ?? (httpReceiver as unknown as { server?: http.Server } | undefined)?.server;
-      const address = server?.address();
-      return address && typeof address === "object" ? address : undefined;
-    },
+    address,
 
     async start() {
       const listen = { port: options.port, ...(options.host ? { host: options.host } : {}) };
       if (httpReceiver) {
         try {
-          await app.start(listen);
+          const started: unknown = await app.start(listen);
+          if (started instanceof http.Server) requestServer = started;
         } catch (error) {
           throw new AppError("SLACK.START", `The Slack adapter could not listen on port ${options.port}: ${error instanceof Error ? error.message : String(error)}`);
         }
         running = true;
-        logger.info(`Slack: HTTP mode, requests at ${SLACK_EVENTS_PATH} on port ${options.port}`, { team: installation.teamId });
+        logger.info(`Slack: HTTP mode, requests at ${SLACK_EVENTS_PATH} on port ${address()?.port ?? options.port}`, { team: installation.teamId });
         return;
       }
       const server = healthServer!;
