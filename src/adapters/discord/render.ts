@@ -165,6 +165,6 @@ export function truncate(text: string, max: number): string {
 
 /** Discord shows the name as given; keep it to a plain file name. */
 function safeFilename(name: string): string {
-  const cleaned = name.replace(/[^\w.-]+/g, "_").replace(/^\.+/, "").slice(0, 100);
+  const cleaned = name.replace(/[^\w.-]+/g, "_").replace(/^[._]+/, "").slice(0, 100);
   return cleaned || "attachment.txt";
 }
