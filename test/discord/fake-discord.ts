@@ -859,6 +859,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
 
     waitFor,
 
+    /** The DM channel between the bot and a user, opened if need be (as when they message the bot). */
+    openDm(user: FakeUser): FakeChannel {
+      let dm = [...channels.values()].find((c) => c.type === CHANNEL.dm && c.recipientId === user.id);
+      if (!dm) {
+        dm = { id: snowflake(), type: CHANNEL.dm, name: "", position: 0, recipientId: user.id };
+        channels.set(dm.id, dm);
+      }
+      return dm;
+    },
     dmChannelOf(user: FakeUser): FakeChannel | undefined {
       return [...channels.values()].find((c) => c.type === CHANNEL.dm && c.recipientId === user.id);
     },
