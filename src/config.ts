@@ -22,6 +22,7 @@ export const configSchema = z
     DATA_DIR: optionalString.default("./data"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    SCHEDULER_CATCH_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
 
     SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), { message: "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" }),
     SLACK_SIGNING_SECRET: optionalString,
@@ -52,6 +53,8 @@ export interface Config {
   dataDir: string;
   logLevel: LogLevel;
   port: number;
+  /** Scheduled runs missed while no process was up are caught up when at most this old. */
+  catchUpWindowHours: number;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
   /** Every secret value, so the logger can scrub them. */
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR ?? "./data",
     logLevel: e.LOG_LEVEL ?? "info",
     port: e.PORT,
+    catchUpWindowHours: e.SCHEDULER_CATCH_UP_HOURS,
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
   };
   if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
@@ -107,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function describeExpected(name: string): string {
   if (name === "PORT") return "a port number from 1 to 65535";
   if (name === "LOG_LEVEL") return "debug, info, warn, error or silent";
+  if (name === "SCHEDULER_CATCH_UP_HOURS") return "a number of hours from 0 to 168";
   return "a different value";
 }
 

@@ -6,6 +6,9 @@ import { createConsolePort, runConsole } from "./adapters/console/console-adapte
 import type { PlatformAdapter } from "./adapters/adapter.js";
 import { createDiscordAdapter } from "./adapters/discord/discord-adapter.js";
 import { createSlackAdapter } from "./adapters/slack/slack-adapter.js";
+import { createJobRunner } from "./scheduler/runner.js";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
+import { systemClock } from "./core/types.js";
 import { AppError } from "./util/app-error.js";
 import { createLogger } from "./util/logger.js";
 
@@ -21,7 +24,16 @@ async function main(): Promise<void> {
   const where = database.driver === "pglite" ? `embedded PGlite in ${config.dataDir}` : "Postgres (DATABASE_URL)";
 
   let dispatcher: Dispatcher | undefined;
-  const core = createCore({ db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() });
+  let scheduler: Scheduler | undefined;
+  // The console drains the outbox after each line itself, so its output stays in order.
+  const core = createCore({
+    db: database.db,
+    logger,
+    onOutboxWrite: consoleMode ? undefined : () => dispatcher?.wake(),
+    onScheduleChange: () => scheduler?.changed(),
+  });
+  const runner = createJobRunner({ db: database.db, clock: systemClock, logger, onOutboxWrite: () => dispatcher?.wake() });
+  scheduler = createScheduler({ db: database.db, runner, logger, catchUpWindowMs: config.catchUpWindowHours * 3_600_000 });
   const adapters: PlatformAdapter[] = [];
   if (config.discord) adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
   if (config.slack) adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger }));
@@ -29,8 +41,13 @@ async function main(): Promise<void> {
   if (consoleMode) {
     dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger });
     process.stdout.write(`Warmpath local console on ${where}. Type \`help\`; start a line with @name to act as that member; Ctrl-D quits.\n`);
+    // Scheduled posts and DMs print as they happen, between the lines typed.
+    dispatcher.start();
+    await scheduler.start();
     await runConsole({ core, dispatcher, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
+    await scheduler.stop();
     await dispatcher.drain();
+    await dispatcher.stop();
     await database.close();
     return;
   }
@@ -38,10 +55,12 @@ async function main(): Promise<void> {
   dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger });
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
+  await scheduler.start();
   logger.info(`Warmpath running on ${where} with ${adapters.map((a) => a.name).join(" and ")}`);
 
   const shutdown = async (signal: string) => {
     logger.info(`${signal}: shutting down`);
+    await scheduler?.stop();
     for (const adapter of adapters) await adapter.stop().catch((error: unknown) => logger.error("adapter stop failed", { adapter: adapter.name, error }));
     await dispatcher?.stop();
     await database.close();

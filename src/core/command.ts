@@ -31,6 +31,8 @@ export interface CommandDefinition<S extends z.ZodObject> {
   examples?: string[];
   /** help runs without creating a member; everything else acts as one. */
   needsMember?: boolean;
+  /** Changes the club's schedules: the scheduler reloads after it commits. */
+  changesSchedule?: boolean;
   /** For grammars that are not positional (profile's keyword pairs). */
   parseText?: (tokens: Token[]) => Record<string, string | undefined>;
   run(ctx: CommandContext, args: z.output<S>): Promise<Reply>;

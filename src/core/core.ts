@@ -21,6 +21,8 @@ export interface CoreOptions {
   commands?: readonly AnyCommand[];
   /** Called after a command committed outbox messages: wakes the dispatcher. */
   onOutboxWrite?: () => void;
+  /** Called after a command changed the club's schedules: reloads the scheduler. */
+  onScheduleChange?: () => void;
 }
 
 /** Control characters (NUL above all, which Postgres text refuses) never reach a schema or the database. */
@@ -111,6 +113,7 @@ export function createCore(options: CoreOptions) {
         return command.run(context, args as Record<string, unknown>);
       });
       if (queued > 0) options.onOutboxWrite?.();
+      if (command.changesSchedule && reply.tone === "success") options.onScheduleChange?.();
       return reply;
     } catch (error) {
       if (error instanceof UserError) return errorReply(error.message, error.usage);

@@ -1,5 +1,5 @@
 import cron from "node-cron";
-import type { ClubSchedules, ScheduledJob } from "../core/vocabulary.js";
+import type { ClubSchedules, ScheduledJob } from "./vocabulary.js";
 
 /** When each job runs unless the club says otherwise (club timezone). */
 export const DEFAULT_SCHEDULES: Record<ScheduledJob, string> = {

@@ -4,6 +4,9 @@ import type { Database } from "../../src/db/client.js";
 import { createDispatcher, type Dispatcher } from "../../src/outbox/dispatcher.js";
 import type { ClubAddress, MessengerPort } from "../../src/outbox/port.js";
 import { createLogger, type Logger } from "../../src/util/logger.js";
+import { createJobRunner, type RunResult } from "../../src/scheduler/runner.js";
+import { findClub } from "../../src/db/store/clubs.js";
+import type { ScheduledJob } from "../../src/core/vocabulary.js";
 
 /** A clock tests move by hand. */
 export function fakeClock(start = "2026-11-18T10:00:00Z"): Clock & { set(iso: string): void; advance(ms: number): void } {
@@ -60,6 +63,10 @@ export interface Harness {
   logs: string[];
   /** Runs a command line as a user of a club and delivers what it queued. */
   run(user: string, text: string, club?: ClubRef): Promise<Reply>;
+  /** The same, as a workspace/guild admin. */
+  admin(user: string, text: string, club?: ClubRef): Promise<Reply>;
+  /** Runs a scheduled job for a club at a slot (default: now) and delivers what it queued. */
+  runJob(job: ScheduledJob, options?: { club?: ClubRef; slot?: Date }): Promise<RunResult>;
   invoke(invocation: Invocation): Promise<Reply>;
 }
 
@@ -79,6 +86,7 @@ export function createHarness(database: Database, options: { logger?: Logger } =
     await dispatcher.drain();
     return reply;
   };
+  const runner = createJobRunner({ db: database.db, clock, logger });
   return {
     core,
     dispatcher,
@@ -88,5 +96,14 @@ export function createHarness(database: Database, options: { logger?: Logger } =
     invoke,
     run: (user, text, club = CLUB_A) =>
       invoke({ club, actor: { platformUserId: user.toLowerCase(), displayName: user }, channelId: "general", via: "text", text }),
+    admin: (user, text, club = CLUB_A) =>
+      invoke({ club, actor: { platformUserId: user.toLowerCase(), displayName: user, isPlatformAdmin: true }, channelId: "general", via: "text", text }),
+    async runJob(job, options = {}) {
+      const found = await findClub(database.db, options.club ?? CLUB_A);
+      if (!found) throw new Error("no such club yet");
+      const result = await runner.run(found.id, job, options.slot ?? clock.now());
+      await dispatcher.drain();
+      return result;
+    },
   };
 }

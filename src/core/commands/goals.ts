@@ -48,6 +48,27 @@ export const goalList = defineCommand({
   },
 });
 
+export const goalCarry = defineCommand({
+  name: "goal carry",
+  summary: "Carry last week's open goals over to this week",
+  usage: "goal carry",
+  args: z.object({}),
+  async run(ctx) {
+    const now = ctx.clock.now();
+    const tz = timezoneOf(ctx, ctx.me);
+    const week = isoWeek(now, tz);
+    const lastWeek = isoWeek(new Date(now.getTime() - 7 * 86_400_000), tz);
+    const open = (await ctx.store.plans.goalsOfWeek(ctx.me.id, lastWeek)).filter((g) => !g.done);
+    const current = new Set((await ctx.store.plans.goalsOfWeek(ctx.me.id, week)).map((g) => g.text));
+    const carried = open.filter((g) => !current.has(g.text)).slice(0, MAX_GOALS_PER_WEEK - current.size);
+    for (const goal of carried) await ctx.store.plans.addGoal(ctx.me.id, goal.text, week, now);
+    if (carried.length === 0) return privateReply(`Nothing to carry over from ${lastWeek}. Set a new goal with \`goal add <text>\`.`);
+    return successReply(`Carried ${plural(carried.length, "goal")} over to ${week}:\n${carried.map((g) => `• ${g.text}`).join("\n")}`, {
+      buttons: [{ label: "My goals", command: "goal list" }],
+    });
+  },
+});
+
 export const goalDone = defineCommand({
   name: "goal done",
   summary: "Mark this week's goal number n as done",

@@ -1,12 +1,13 @@
 import type { AnyCommand } from "../command.js";
 import { help } from "./help.js";
 import { join, profile, resume, snooze } from "./membership.js";
-import { goalAdd, goalDone, goalList } from "./goals.js";
+import { goalAdd, goalCarry, goalDone, goalList } from "./goals.js";
 import { targetAdd, targetList, targetRemove, targetStage } from "./targets.js";
 import { networkAdd, networkList, networkRemove, who } from "./network.js";
 import { introAccept, introDecline, introList, introOutcome, introRequest } from "./intros.js";
 import { log, thanks, win } from "./ledger.js";
 import { exportData, forgetMe } from "./personal-data.js";
+import { config, digestPreview } from "./config.js";
 
 /** Every command, in the order help lists them. */
 export const allCommands: readonly AnyCommand[] = [
@@ -16,6 +17,7 @@ export const allCommands: readonly AnyCommand[] = [
   goalAdd,
   goalList,
   goalDone,
+  goalCarry,
   targetAdd,
   targetList,
   targetStage,
@@ -36,4 +38,6 @@ export const allCommands: readonly AnyCommand[] = [
   resume,
   exportData,
   forgetMe,
+  config,
+  digestPreview,
 ];

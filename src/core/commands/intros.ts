@@ -132,12 +132,17 @@ export const introOutcome = defineCommand({
   examples: ["intro outcome 12 met"],
   args: z.object({
     id: introNumber(),
-    outcome: arg.choice(introOutcomes, { label: "outcome", position: "end", description: "met, no-show or hired" }),
+    outcome: arg.choice(introOutcomes, { label: "outcome", position: "end", description: "met, not-yet, no-show or hired" }),
   }),
   async run(ctx, { id, outcome }) {
     const intro = await lockIntro(ctx, id);
     if (intro.requesterId !== ctx.me.id && intro.helperId !== ctx.me.id) throw new UserError("INTRO.NOT_PARTY", `Only the two members of intro #${id} can record how it went.`);
     if (intro.status !== "accepted") throw new UserError("INTRO.NOT_ACCEPTED", `Intro #${id} is ${intro.status}; outcomes are for accepted intros.`);
+    if (outcome === "not-yet") {
+      // Asked again a week from now by the follow-ups job.
+      await ctx.store.intros.update(intro.id, { outcome, outcomeAt: ctx.clock.now(), followedUpAt: null });
+      return successReply(`No rush. I'll check in about #${id} again in a week.`);
+    }
     await ctx.store.intros.update(intro.id, { outcome, outcomeAt: ctx.clock.now() });
     return successReply(outcome === "hired" ? `🎉 Hired! That's the best outcome there is. Recorded for #${id}.` : `Recorded: #${id} ${outcome}. Thanks for closing the loop.`);
   },

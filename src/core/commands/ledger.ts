@@ -6,6 +6,7 @@ import { UserError } from "../errors.js";
 import { activityKinds } from "../vocabulary.js";
 import { helpKinds } from "../vocabulary.js";
 import { memberByMention } from "../services/members.js";
+import { companyMentionedIn } from "../services/companies.js";
 
 export const log = defineCommand({
   name: "log",
@@ -17,8 +18,11 @@ export const log = defineCommand({
     note: arg.text({ max: 500, optional: true, label: "note", description: "A note for yourself (optional)" }),
   }),
   async run(ctx, { kind, note }) {
-    await ctx.store.ledger.logActivity(ctx.me.id, kind, note ?? null, null, ctx.clock.now());
-    return successReply(`Logged ${kind}${note ? `: ${note}` : ""}. Every conversation counts.`);
+    // A note naming one of my network's companies keeps that contact warm (keep-in-touch).
+    const ties = note ? await ctx.store.network.tiesOf(ctx.me.id) : [];
+    const company = note ? companyMentionedIn(note, ties) : undefined;
+    await ctx.store.ledger.logActivity(ctx.me.id, kind, note ?? null, company?.companyId ?? null, ctx.clock.now());
+    return successReply(`Logged ${kind}${note ? `: ${note}` : ""}.${company ? ` Your ${company.company} contact is fresh again.` : ""} Every conversation counts.`);
   },
 });
 

@@ -18,6 +18,8 @@ function profileReply(ctx: CommandContext, me: MemberRow, heading: string) {
     { label: "Headline", value: me.headline ?? "(none yet: `profile headline <the role you seek>`)" },
     { label: "Status", value: status },
     { label: "Match suggestions", value: me.matchOptIn ? "on" : "off" },
+    { label: "Nudges", value: me.nudges === "off" ? "off" : "on" },
+    { label: "Keep in touch every", value: `${me.keepInTouchDays} days` },
     { label: "Timezone", value: tz },
   ];
   return successReply(`${heading}\n${fields.map((f) => `${f.label}: ${f.value}`).join("\n")}`, { title: "Your profile", fields });
@@ -42,7 +44,7 @@ export const join = defineCommand({
   },
 });
 
-const KEYWORDS = new Set(["headline", "status", "until", "timezone", "matches"]);
+const KEYWORDS = new Set(["headline", "status", "until", "timezone", "matches", "nudges", "keep-in-touch"]);
 
 /** `profile headline Staff engineer status searching`: each keyword takes the words up to the next keyword. */
 function parseProfile(tokens: Token[]): Record<string, string | undefined> {
@@ -71,7 +73,7 @@ function parseProfile(tokens: Token[]): Record<string, string | undefined> {
 export const profile = defineCommand({
   name: "profile",
   summary: "Show or change your headline, status, pause date, timezone and match suggestions",
-  usage: "profile [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off]",
+  usage: "profile [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off] [nudges on|off] [keep-in-touch <days>]",
   examples: ["profile", "profile headline Data engineer", "profile status paused until 2026-12-31", "profile timezone Europe/Berlin"],
   parseText: parseProfile,
   args: z.object({
@@ -80,6 +82,8 @@ export const profile = defineCommand({
     until: arg.word({ max: 20, optional: true, label: "until", description: "When a pause ends: a date (2026-12-31) or days (14)" }),
     timezone: arg.word({ max: 64, optional: true, label: "timezone", description: "Your IANA timezone, e.g. Europe/Berlin" }),
     matches: arg.choice(["on", "off"], { optional: true, label: "matches", description: "Weekly match suggestions on or off" }),
+    nudges: arg.choice(["on", "off"], { optional: true, label: "nudges", description: "Goal prompts and check-ins on or off" }),
+    "keep-in-touch": arg.int({ min: 7, max: 365, optional: true, label: "keep-in-touch", description: "Days before a quiet contact is listed in the check-in" }),
   }),
   async run(ctx, args) {
     const now = ctx.clock.now();
@@ -92,6 +96,8 @@ export const profile = defineCommand({
     if (args.headline) patch.headline = args.headline;
     if (args.timezone) patch.timezone = args.timezone;
     if (args.matches) patch.matchOptIn = args.matches === "on";
+    if (args.nudges) patch.nudges = args.nudges;
+    if (args["keep-in-touch"]) patch.keepInTouchDays = args["keep-in-touch"];
     if (args.until && args.status && args.status !== "paused") {
       throw new UserError("PROFILE.UNTIL", "`until` goes with `status paused`: it says when the pause ends.");
     }

@@ -25,3 +25,20 @@ export async function splitAtKnownCompany(ctx: CommandContext, text: string): Pr
   }
   return undefined;
 }
+
+/**
+ * The company a free-text note talks about, among the given ones: any run of up to four words
+ * that normalises to the company's key ("coffee with Ana from ACME Corp" names Acme).
+ */
+export function companyMentionedIn<T extends { normalizedName: string }>(note: string, companies: T[]): T | undefined {
+  if (companies.length === 0) return undefined;
+  const byKey = new Map(companies.map((c) => [c.normalizedName, c]));
+  const words = note.split(/\s+/).filter(Boolean);
+  for (let size = Math.min(4, words.length); size >= 1; size--) {
+    for (let i = 0; i + size <= words.length; i++) {
+      const found = byKey.get(normalizeCompanyName(words.slice(i, i + size).join(" ")));
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -72,7 +72,7 @@ export function introStore(db: Db, clubId: number) {
 
     async update(
       id: number,
-      patch: { status?: IntroStatus; respondedAt?: Date; declineReason?: string | null; outcome?: IntroOutcome; outcomeAt?: Date },
+      patch: { status?: IntroStatus; respondedAt?: Date; declineReason?: string | null; outcome?: IntroOutcome; outcomeAt?: Date; followedUpAt?: Date | null },
     ): Promise<void> {
       await db.update(intros).set(patch).where(and(eq(intros.clubId, clubId), eq(intros.id, id)));
     },

@@ -38,9 +38,9 @@ export function networkStore(db: Db, clubId: number) {
       return rows.length > 0;
     },
 
-    async tiesOf(memberId: number): Promise<Array<{ company: string; companyId: number; relation: TieRelation }>> {
+    async tiesOf(memberId: number): Promise<Array<{ company: string; companyId: number; normalizedName: string; relation: TieRelation }>> {
       return db
-        .select({ company: companies.name, companyId: companies.id, relation: networkTies.relation })
+        .select({ company: companies.name, companyId: companies.id, normalizedName: companies.normalizedName, relation: networkTies.relation })
         .from(networkTies)
         .innerJoin(companies, eq(companies.id, networkTies.companyId))
         .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId)))

@@ -178,11 +178,19 @@ export function schedulingStore(db: Db, clubId: number) {
       return db.select().from(intros).where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before)));
     },
 
+    /** Accepted a week ago (or answered "not yet" a week ago) and not asked since. */
     async introsToFollowUp(before: Date) {
       return db
         .select()
         .from(intros)
-        .where(and(eq(intros.clubId, clubId), eq(intros.status, "accepted"), lte(intros.respondedAt, before), sql`${intros.followedUpAt} is null`));
+        .where(
+          and(
+            eq(intros.clubId, clubId),
+            eq(intros.status, "accepted"),
+            sql`${intros.followedUpAt} is null`,
+            sql`(${intros.outcome} is null and ${intros.respondedAt} <= ${before}) or (${intros.outcome} = 'not-yet' and ${intros.outcomeAt} <= ${before})`,
+          ),
+        );
     },
 
     async markIntros(ids: number[], patch: { remindedAt?: Date; followedUpAt?: Date; status?: "expired"; respondedAt?: Date }): Promise<void> {

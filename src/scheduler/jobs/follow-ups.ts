@@ -1,0 +1,104 @@
+import { askButtons, describePaths, helperRequestMessage, nextBestHelpers } from "../../core/services/intros.js";
+import type { MemberRow } from "../../db/store/club-store.js";
+import type { Job } from "./job.js";
+
+const DAY = 86_400_000;
+export const REMIND_AFTER_DAYS = 3;
+export const EXPIRE_AFTER_DAYS = 7;
+export const ASK_OUTCOME_AFTER_DAYS = 7;
+
+const isPaused = (member: MemberRow, now: Date) => member.status === "paused" && !(member.pausedUntil && member.pausedUntil <= now);
+
+/**
+ * Daily: one reminder to helpers silent for 3 days; after 7 days the request expires and the
+ * requester gets the next-best helpers; 7 days after a room opened, both are asked how it went.
+ */
+export const followUps: Job = async (ctx) => {
+  const { store, now } = ctx;
+  const s = store.scheduling;
+  let sent = 0;
+  const people = new Map<number, MemberRow>();
+  const person = async (id: number) => {
+    if (!people.has(id)) {
+      const found = await store.members.get(id);
+      if (found) people.set(id, found);
+    }
+    return people.get(id);
+  };
+  const companyName = async (id: number) => (await store.companies.get(id))?.name ?? "the company";
+
+  const expiring = await s.introsToExpire(new Date(now.getTime() - EXPIRE_AFTER_DAYS * DAY));
+  for (const intro of expiring) {
+    const [requester, helper, company] = [await person(intro.requesterId), await person(intro.helperId), await companyName(intro.companyId)];
+    if (!requester || !helper) continue;
+    const next = await nextBestHelpers(store, now, { ...intro, status: "expired" });
+    await ctx.send({
+      kind: "direct",
+      to: requester.id,
+      about: [helper.id, ...next.map((n) => n.memberId)],
+      dedupeKey: `intro:${intro.number}:expired`,
+      reply: {
+        title: `Intro #${intro.number}: ${company}`,
+        text:
+          `${helper.displayName} hasn't answered your request about ${company} in a week, so I've closed it. Don't take it personally: people get busy. Next!` +
+          (next.length ? `\nOther warm paths to ${company}:\n${describePaths(next, company)}` : `\nNobody else has a path to ${company} yet; the weekly digest will ask around.`),
+        visibility: "private",
+        tone: "info",
+        buttons: askButtons(next, company),
+      },
+    });
+    sent++;
+  }
+  await s.markIntros(expiring.map((i) => i.id), { status: "expired", respondedAt: now });
+
+  const expired = new Set(expiring.map((i) => i.id));
+  const silent = (await s.introsAwaitingReminder(new Date(now.getTime() - REMIND_AFTER_DAYS * DAY))).filter((i) => !expired.has(i.id));
+  const reminded: number[] = [];
+  for (const intro of silent) {
+    const [requester, helper] = [await person(intro.requesterId), await person(intro.helperId)];
+    if (!requester || !helper || isPaused(helper, now)) continue;
+    const request = helperRequestMessage(intro, requester, await companyName(intro.companyId));
+    await ctx.send({
+      kind: "direct",
+      to: helper.id,
+      about: [requester.id],
+      dedupeKey: `intro:${intro.number}:reminder`,
+      reply: { ...request, title: `Reminder: ${request.title}`, text: `A gentle reminder: ${requester.displayName} is waiting for your answer. Either answer is fine!\n\n${request.text}` },
+    });
+    reminded.push(intro.id);
+    sent++;
+  }
+  await s.markIntros(reminded, { remindedAt: now });
+
+  const met = await s.introsToFollowUp(new Date(now.getTime() - ASK_OUTCOME_AFTER_DAYS * DAY));
+  for (const intro of met) {
+    const [requester, helper, company] = [await person(intro.requesterId), await person(intro.helperId), await companyName(intro.companyId)];
+    if (!requester || !helper) continue;
+    for (const [me, other] of [
+      [requester, helper],
+      [helper, requester],
+    ] as const) {
+      if (isPaused(me, now)) continue;
+      await ctx.send({
+        kind: "direct",
+        to: me.id,
+        about: [other.id],
+        dedupeKey: `intro:${intro.number}:how-did-it-go:${me.id}:${(intro.outcomeAt ?? intro.respondedAt ?? now).toISOString()}`,
+        reply: {
+          title: `How did it go? Intro #${intro.number}`,
+          text: `A week ago I introduced you and ${other.displayName} about ${company}. Did you meet?`,
+          visibility: "private",
+          tone: "info",
+          buttons: [
+            { label: "We met", command: `intro outcome ${intro.number} met`, style: "primary" },
+            { label: "Not yet", command: `intro outcome ${intro.number} not-yet` },
+            { label: "No-show", command: `intro outcome ${intro.number} no-show` },
+          ],
+        },
+      });
+      sent++;
+    }
+  }
+  await s.markIntros(met.map((i) => i.id), { followedUpAt: now });
+  return sent;
+};

@@ -1,0 +1,14 @@
+import type { ScheduledJob } from "../../core/vocabulary.js";
+import type { Job } from "./job.js";
+import { checkIn, goalsPrompt } from "./weekly-prompts.js";
+import { digest } from "./digest.js";
+import { followUps } from "./follow-ups.js";
+import { matches } from "./matches.js";
+
+export const jobs: Record<ScheduledJob, Job> = {
+  "goals-prompt": goalsPrompt,
+  "check-in": checkIn,
+  digest,
+  matches,
+  "follow-ups": followUps,
+};

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { clubs } from "../db/schema/index.js";
+import { createClubStore } from "../db/store/club-store.js";
+import type { Clock } from "../core/types.js";
+import type { ScheduledJob } from "../core/vocabulary.js";
+import type { Logger } from "../util/logger.js";
+import { jobs } from "./jobs/index.js";
+
+export type RunResult = { ran: true; sent: number } | { ran: false; reason: "claimed" | "no-club" };
+
+/**
+ * Runs one scheduled job for one club and slot, exactly once across every process: the claim row
+ * and everything the job writes (state and outbox) commit together, so a crash mid-run leaves no
+ * claim behind and a later catch-up can run it again.
+ */
+export function createJobRunner(options: { db: Db; clock: Clock; logger: Logger; runnerId?: string; onOutboxWrite?: () => void }) {
+  const runnerId = options.runnerId ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  async function run(clubId: number, job: ScheduledJob, slot: Date): Promise<RunResult> {
+    const result = await options.db.transaction(async (tx): Promise<RunResult> => {
+      const now = options.clock.now();
+      const store = createClubStore(tx, clubId);
+      const [club] = await tx.select().from(clubs).where(eq(clubs.id, clubId));
+      if (!club) return { ran: false, reason: "no-club" };
+      if (!(await store.scheduling.claimRun(job, slot, runnerId, now))) return { ran: false, reason: "claimed" };
+      let sent = 0;
+      await jobs[job]({
+        club,
+        store,
+        slot,
+        now,
+        send: async (message) => {
+          if (await store.outbox.enqueue(message, now)) sent++;
+        },
+      });
+      return { ran: true, sent };
+    });
+    if (result.ran) {
+      options.logger.info("scheduled job ran", { club: clubId, job, slot: slot.toISOString(), queued: result.sent });
+      if (result.sent > 0) options.onOutboxWrite?.();
+    }
+    return result;
+  }
+
+  return { run, runnerId };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;

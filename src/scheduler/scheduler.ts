@@ -1,0 +1,139 @@
+import cron, { type ScheduledTask } from "node-cron";
+import type { Db } from "../db/client.js";
+import { clubs } from "../db/schema/index.js";
+import { scheduleOf } from "../core/schedule-spec.js";
+import { scheduledJobs, type ScheduledJob } from "../core/vocabulary.js";
+import { systemClock, type Clock } from "../core/types.js";
+import type { Logger } from "../util/logger.js";
+import { latestOccurrence } from "./occurrences.js";
+import type { JobRunner } from "./runner.js";
+
+export interface SchedulerOptions {
+  db: Db;
+  runner: JobRunner;
+  logger: Logger;
+  clock?: Clock;
+  /** A run missed while no process was up is caught up if its slot is at most this old. */
+  catchUpWindowMs?: number;
+  /** How often schedules are re-read, to follow changes made through other processes. */
+  reloadMs?: number;
+}
+
+type ClubSchedule = Pick<typeof clubs.$inferSelect, "id" | "timezone" | "schedules" | "schedulesUpdatedAt" | "createdAt">;
+
+/** What to fire for a club: job → cron expression, for the jobs that are on. */
+function plan(club: ClubSchedule): Array<[ScheduledJob, string]> {
+  return scheduledJobs.flatMap((job) => {
+    const expression = scheduleOf(club.schedules, job);
+    return expression ? [[job, expression] as [ScheduledJob, string]] : [];
+  });
+}
+
+/**
+ * Fires each club's jobs with node-cron in the club's timezone, and catches up at start on runs
+ * missed while no process was up. Every firing goes through the runner's claim, so any number of
+ * processes may run a scheduler on one database.
+ */
+export function createScheduler(options: SchedulerOptions) {
+  const clock = options.clock ?? systemClock;
+  const window = options.catchUpWindowMs ?? 6 * 3_600_000;
+  const tasks = new Map<number, { signature: string; tasks: ScheduledTask[] }>();
+  let reloadTimer: NodeJS.Timeout | undefined;
+  let stopped = true;
+
+  const loadClubs = () =>
+    options.db
+      .select({ id: clubs.id, timezone: clubs.timezone, schedules: clubs.schedules, schedulesUpdatedAt: clubs.schedulesUpdatedAt, createdAt: clubs.createdAt })
+      .from(clubs);
+
+  async function fire(clubId: number, job: ScheduledJob, slot: Date) {
+    try {
+      await options.runner.run(clubId, job, slot);
+    } catch (error) {
+      options.logger.error("scheduled job failed", { club: clubId, job, slot: slot.toISOString(), error });
+    }
+  }
+
+  /**
+   * Runs, once, the latest slot of each job that fell within the catch-up window and after the
+   * club's schedule last changed. Returns what ran.
+   */
+  async function catchUp(): Promise<Array<{ clubId: number; job: ScheduledJob; slot: Date }>> {
+    const now = clock.now();
+    const ran: Array<{ clubId: number; job: ScheduledJob; slot: Date }> = [];
+    for (const club of await loadClubs()) {
+      const floor = Math.max(now.getTime() - window, club.createdAt.getTime(), club.schedulesUpdatedAt?.getTime() ?? 0);
+      for (const [job, expression] of plan(club)) {
+        const slot = latestOccurrence(expression, club.timezone, new Date(floor), now);
+        if (!slot) continue;
+        const result = await options.runner.run(club.id, job, slot).catch((error: unknown) => {
+          options.logger.error("catch-up run failed", { club: club.id, job, error });
+          return undefined;
+        });
+        if (result?.ran) ran.push({ clubId: club.id, job, slot });
+      }
+    }
+    return ran;
+  }
+
+  /** Re-reads every club's schedule and (re)creates the node-cron tasks that changed. */
+  async function reload(): Promise<void> {
+    const seen = new Set<number>();
+    for (const club of await loadClubs()) {
+      seen.add(club.id);
+      const jobsOn = plan(club);
+      const signature = `${club.timezone}|${jobsOn.map(([j, e]) => `${j}=${e}`).join(",")}`;
+      const current = tasks.get(club.id);
+      if (current?.signature === signature) continue;
+      for (const task of current?.tasks ?? []) await task.destroy();
+      const created = jobsOn.map(([job, expression]) =>
+        cron.schedule(expression, (context) => fire(club.id, job, context.date), {
+          name: `club-${club.id}-${job}`,
+          timezone: club.timezone,
+          noOverlap: true,
+          // A slow run must not count as "missed"; the claim makes reruns harmless anyway.
+          suppressMissedWarning: true,
+        }),
+      );
+      tasks.set(club.id, { signature, tasks: created });
+    }
+    for (const [clubId, entry] of tasks) {
+      if (seen.has(clubId)) continue;
+      for (const task of entry.tasks) await task.destroy();
+      tasks.delete(clubId);
+    }
+  }
+
+  function scheduleReload() {
+    if (stopped) return;
+    reloadTimer = setTimeout(() => {
+      reload()
+        .catch((error: unknown) => options.logger.error("schedule reload failed", { error }))
+        .finally(scheduleReload);
+    }, options.reloadMs ?? 60_000);
+    reloadTimer.unref?.();
+  }
+
+  return {
+    catchUp,
+    reload,
+    async start() {
+      stopped = false;
+      await reload();
+      await catchUp();
+      scheduleReload();
+    },
+    /** A command changed a schedule in this process: follow it now. */
+    changed() {
+      if (!stopped) reload().catch((error: unknown) => options.logger.error("schedule reload failed", { error }));
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(reloadTimer);
+      for (const entry of tasks.values()) for (const task of entry.tasks) await task.destroy();
+      tasks.clear();
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;
