@@ -23,7 +23,7 @@ export type ScheduleParse = { ok: true; cron: string | null } | { ok: false; err
  * "off", or a cron expression of 5 fields (or 6, seconds first, as node-cron reads them).
  */
 export function parseSchedule(input: string): ScheduleParse {
-  const text = input.trim().toLowerCase().replace(/^every\s+/, "").replace(/^every day/, "daily");
+  const text = input.trim().toLowerCase().replace(/^every\s+day\b/, "daily").replace(/^every\s+/, "");
   if (text === "off" || text === "never") return { ok: true, cron: null };
   const friendly = /^([a-z]+)(?:\s+at)?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/.exec(text);
   if (friendly) {
