@@ -264,7 +264,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     // Each route reads the shape it expects; the checks below look at the values.
     const message = (body ?? {}) as WireMessage;
     const authorized = req.headers.authorization === `Bot ${token}`;
-    const call: RestCall = { method, path: url.pathname.slice(API_PREFIX.length), body, files, status: 0, authorized };
+    const call: RestCall = { method, path: decodeURIComponent(url.pathname).slice(API_PREFIX.length), body, files, status: 0, authorized };
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
       calls.push(call);

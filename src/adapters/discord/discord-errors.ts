@@ -69,10 +69,15 @@ export function toDeliveryError(error: unknown, doing: string): DeliveryError {
  * errors, and the project logger scrubs it anyway.
  */
 export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof DiscordAPIError) return { name: "DiscordAPIError", code: error.code, status: error.status, method: error.method, message: error.message };
+  if (error instanceof DiscordAPIError) return { name: "DiscordAPIError", code: error.code, status: error.status, method: error.method, message: withoutTokens(error.message) };
   if (error instanceof RateLimitError) return { name: "RateLimitError", route: error.route, retryAfterMs: error.retryAfter, global: error.global };
   if (error instanceof HTTPError) return { name: "HTTPError", status: error.status, method: error.method, message: error.message };
   if (error instanceof DeliveryError) return { name: error.name, message: error.message, permanent: error.permanent };
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
-  return { message: String(error) };
+  if (error instanceof Error) return { name: error.name, message: withoutTokens(error.message), stack: error.stack && withoutTokens(error.stack) };
+  return { message: withoutTokens(String(error)) };
+}
+
+/** Interaction and webhook tokens, should a message ever quote a route. */
+function withoutTokens(text: string): string {
+  return text.replace(/\b(interactions\/\d+|webhooks\/\d+)\/[\w-]{20,}/g, "$1/[token]");
 }
