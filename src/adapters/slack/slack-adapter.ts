@@ -88,7 +88,9 @@ function describeStartError(error: unknown, what: { variable: string; url: strin
     return `Slack refused ${what.variable} (${code}): ${hint}.`;
   }
   if (error instanceof webApi.WebAPIRequestError) {
-    return `Could not reach Slack at ${what.url} (${error.original.message}). Check the network, or SLACK_API_URL if you set it.`;
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a timeout) is its cause.
+    const cause = error.original.cause instanceof Error ? `: ${error.original.cause.message}` : "";
+    return `Could not reach Slack at ${what.url} (${error.original.message}${cause}). Check the network, or SLACK_API_URL if you set it.`;
   }
   if (error instanceof webApi.WebAPIHTTPError) return `Slack at ${what.url} answered HTTP ${error.statusCode} while checking ${what.variable}. Try again in a moment.`;
   if (error instanceof webApi.WebAPIRateLimitedError) return `Slack rate-limited the start-up check of ${what.variable}; try again in ${error.retryAfter} s.`;
@@ -128,10 +130,13 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     timeout: API_TIMEOUT_MS,
   });
   const client = new webApi.WebClient(options.botToken, clientOptions());
+  // The start-up checks report their own failure, in one message: the client's warnings would only repeat it.
+  const quiet: BoltLogger = { ...bolt, warn: bolt.debug, error: bolt.debug };
+  const checkOptions = (): webApi.WebClientOptions => ({ ...clientOptions(), logger: quiet });
 
   let auth: webApi.AuthTestResponse;
   try {
-    auth = await client.auth.test();
+    auth = await new webApi.WebClient(options.botToken, checkOptions()).auth.test();
   } catch (error) {
     throw new AppError("SLACK.START", describeStartError(error, { variable: "SLACK_BOT_TOKEN", url: apiUrl }));
   }
@@ -139,7 +144,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const installation = { teamId: auth.team_id, teamName: auth.team ?? auth.team_id, botUserId: auth.user_id, botId: auth.bot_id ?? "" };
 
   if (options.appToken) {
-    const appClient = new webApi.WebClient(undefined, { ...clientOptions(), headers: { Authorization: `Bearer ${options.appToken}` } });
+    const appClient = new webApi.WebClient(undefined, { ...checkOptions(), headers: { Authorization: `Bearer ${options.appToken}` } });
     try {
       await appClient.apps.connections.open();
     } catch (error) {

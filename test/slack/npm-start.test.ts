@@ -1,0 +1,151 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeSlackApi, type FakeSlackApi } from "./fake-slack-api.js";
+import { sendSigned, slashCommandBody } from "./sign.js";
+
+const SECRET = "npm-start-signing-secret-0123456789";
+const BOT_TOKEN = "xoxb-9999-8888-NpmStartBotToken";
+const TEAM = "T0START";
+
+/** The environment a user would have: only what the test sets, no test database, no other platform. */
+function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(SLACK_|DISCORD_|DATABASE_URL|TEST_DATABASE_URL|DATA_DIR|VITEST|NODE_OPTIONS|PORT|LOG_LEVEL)/.test(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/**
+ * Starts Warmpath as a user would: `npm start`, or what it runs (`tsx src/main.ts`) when the test must
+ * signal the process itself (npm does not pass SIGTERM on). Its own process group, so cleanup reaches
+ * every process it started.
+ */
+function launch(how: "npm start" | "tsx", env: Record<string, string>) {
+  const [command, args] = how === "npm start" ? ["npm", ["start", "--silent"]] : [path.resolve("node_modules/.bin/tsx"), ["src/main.ts"]];
+  const child = spawn(command, args, { cwd: process.cwd(), env: userEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let stderr = "";
+  let done = false;
+  const listeners = new Set<() => void>();
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  child.stdout.resume();
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on("exit", (code, signal) => {
+      done = true;
+      resolve(code ?? signal);
+    }),
+  );
+  launched.push({ pid: child.pid!, running: () => !done });
+  return {
+    exited,
+    stderr: () => stderr,
+    terminate: () => child.kill("SIGTERM"),
+    /** Resolves when stderr says `text`; rejects if the process exits first. */
+    output(text: string): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (stderr.includes(text)) {
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+        check();
+        void exited.then((code) => reject(new Error(`exited with ${code} before printing "${text}":\n${stderr}`)));
+      });
+    },
+  };
+}
+
+const launched: Array<{ pid: number; running: () => boolean }> = [];
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// Each case starts a real process (npm, tsx, a fresh PGlite): slow on a busy two-core machine.
+describe("npm start with Slack tokens", { timeout: 180_000 }, () => {
+  let fake: FakeSlackApi;
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-slack-start-"));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeSlackApi({
+      botToken: BOT_TOKEN,
+      teamId: TEAM,
+      teamName: "Start Club",
+      botUserId: "UBOTSTART",
+      botId: "B0START",
+      users: [
+        { id: "UANA", name: "ana", displayName: "Ana" },
+        { id: "UBOB", name: "bob", displayName: "Bob" },
+      ],
+      channels: { CCLUB: { botIsMember: true } },
+    });
+  });
+  afterAll(async () => {
+    // Whatever a failed case left running: its whole process group, by id.
+    for (const { pid, running } of launched) if (running()) process.kill(-pid, "SIGKILL");
+    await fake?.close();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("stops with one clear message when Slack refuses the bot token, without leaking it", async () => {
+    const run = launch("npm start", { SLACK_BOT_TOKEN: "xoxb-wrong-token-1234567890", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir(), PORT: String(await freePort()) });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain("Slack refused SLACK_BOT_TOKEN (invalid_auth)");
+    expect(run.stderr()).not.toMatch(/unhandled|UnhandledPromiseRejection/i);
+    expect(run.stderr()).not.toContain("xoxb-wrong-token-1234567890");
+  });
+
+  it("stops with one clear message when Slack cannot be reached", async () => {
+    const run = launch("npm start", { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: "http://127.0.0.1:9/api/", DATA_DIR: dataDir(), PORT: String(await freePort()) });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim().split("\n")).toEqual([expect.stringMatching(/^Could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\/ \(.+\)\. Check the network, or SLACK_API_URL if you set it\.$/)]);
+  });
+
+  it("serves /jobclub and /healthz, delivers DMs through the outbox, and shuts down on SIGTERM", async () => {
+    const port = await freePort();
+    const run = launch("tsx", { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir(), PORT: String(port) });
+    try {
+      await run.output("Warmpath running on embedded PGlite");
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+
+      const command = async (userId: string, userName: string, text: string, id: string) => {
+        const body = slashCommandBody({ command: "/jobclub", text, userId, userName, teamId: TEAM, teamDomain: "start", channelId: "CCLUB", responseUrl: fake.responseUrl(id) });
+        expect((await sendSigned(`http://127.0.0.1:${port}/slack/events`, body, "application/x-www-form-urlencoded", { secret: SECRET })).status).toBe(200);
+        return (await fake.response(id)).body;
+      };
+      expect(String((await command("UANA", "ana", "join", "start-1")).text)).toContain("Welcome to the job club, Ana!");
+      await command("UBOB", "bob", "join", "start-2");
+      await command("UANA", "ana", "thanks <@UBOB> for the coffee chat", "start-3");
+      // The running dispatcher, woken by the command's outbox write, delivers the DM.
+      const dm = await fake.waitFor((r) => r.name === "chat.postMessage" && r.body.channel === "DUBOB", "the thanks DM");
+      expect(String(dm.body.text)).toContain("Ana thanked you");
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- stderr of npm start ---\n${run.stderr()}`);
+    } finally {
+      run.terminate();
+    }
+    expect(await run.exited).toBe(0);
+    expect(run.stderr()).toContain("SIGTERM: shutting down");
+    for (const secret of [BOT_TOKEN, SECRET]) expect(run.stderr()).not.toContain(secret);
+  });
+});
