@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allCommands } from "../../src/core/commands/index.js";
 import { buildJobclubCommand } from "../../src/adapters/discord/command-options.js";
+import { BOT_PERMISSIONS_INTEGER } from "../../src/adapters/discord/permissions.js";
 import { startFakeDiscord, type FakeDiscord, type FakeGuild } from "./fake-discord.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -41,7 +42,10 @@ describe("npm run discord:register", () => {
 
   it("overwrites the server's commands with /jobclub from the declarations when DISCORD_GUILD_ID is set", async () => {
     const result = await register({ ...env, DISCORD_GUILD_ID: guild.id });
-    expect(result.stdout).toBe(`Registered /jobclub with ${allCommands.length} subcommands in server ${guild.id}.\n`);
+    expect(result.stdout).toBe(
+      `Registered /jobclub with ${allCommands.length} subcommands in server ${guild.id}.\n` +
+        `Invite the bot to a server with: https://discord.com/oauth2/authorize?client_id=${fake.applicationId}&scope=bot+applications.commands&permissions=${BOT_PERMISSIONS_INTEGER}\n`,
+    );
     expect(result.code).toBe(0);
     expect(fake.commandPuts).toEqual([{ scope: guild.id, body: [expected] }]);
     // A bulk overwrite, every time it is run: no read-compare here.
@@ -51,7 +55,7 @@ describe("npm run discord:register", () => {
 
   it("registers globally without DISCORD_GUILD_ID", async () => {
     const result = await register(env);
-    expect(result.stdout).toBe(`Registered /jobclub with ${allCommands.length} subcommands globally.\n`);
+    expect(result.stdout).toContain(`Registered /jobclub with ${allCommands.length} subcommands globally.\n`);
     expect(result.code).toBe(0);
     expect(fake.commandPuts.at(-1)).toEqual({ scope: "global", body: [expected] });
   });

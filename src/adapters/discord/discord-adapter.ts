@@ -24,6 +24,7 @@ import { createClubChannels } from "./club-channels.js";
 import { buildJobclubCommand, readInteractionOptions, ROOT_COMMAND } from "./command-options.js";
 import { decodeCustomId } from "./custom-id.js";
 import { DiscordCode, describeError, hasDiscordCode } from "./discord-errors.js";
+import { inviteUrl } from "./permissions.js";
 import { createDeliveryRest, createDiscordPort } from "./port.js";
 import { syncCommands } from "./registration.js";
 import { renderReply, truncate, type DiscordMessage } from "./render.js";
@@ -242,6 +243,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.login(options.token);
       await ready;
       logger.info("discord connected", { bot: client.user?.tag, servers: client.guilds.cache.size });
+      if (client.guilds.cache.size === 0) logger.warn(`discord: the bot is in no server yet; invite it with ${inviteUrl(options.applicationId)}`);
       if (options.registerCommands === false) return;
       try {
         const target = { applicationId: options.applicationId, ...(options.guildId ? { guildId: options.guildId } : {}) };

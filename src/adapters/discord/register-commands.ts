@@ -11,6 +11,7 @@ import { createLogger } from "../../util/logger.js";
 import { buildJobclubCommand, ROOT_COMMAND } from "./command-options.js";
 import { restBaseUrl } from "./discord-adapter.js";
 import { describeError } from "./discord-errors.js";
+import { inviteUrl } from "./permissions.js";
 import { syncCommands } from "./registration.js";
 
 async function main(): Promise<number> {
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
         ? `Registered /${ROOT_COMMAND} with ${subcommands} subcommands in server ${guildId}.\n`
         : `Registered /${ROOT_COMMAND} with ${subcommands} subcommands globally.\n`,
     );
+    process.stdout.write(`Invite the bot to a server with: ${inviteUrl(applicationId)}\n`);
     return 0;
   } catch (error) {
     logger.error("could not register the Discord commands", { error: describeError(error) });
