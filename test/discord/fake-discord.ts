@@ -681,7 +681,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     };
   }
 
-  function guildContext(guildId: string, user: FakeUser, channelId?: string): Json {
+  function guildContext(guildId: string, user: FakeUser, channelId?: string, appPermissions = MEMBER_PERMISSIONS): Json {
     const guild = guilds.get(guildId);
     if (!guild) throw new Error(`no guild ${guildId}`);
     const member = guild.members.get(user.id);
@@ -693,7 +693,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       channel_id: channel.id,
       channel: channelObject(channel),
       member: { ...memberObject(guild, user.id), permissions: String(member.admin ? ADMIN_PERMISSIONS : MEMBER_PERMISSIONS) },
-      app_permissions: String(MEMBER_PERMISSIONS),
+      app_permissions: String(appPermissions),
       guild_locale: "en-US",
       authorizing_integration_owners: { "0": guild.id },
       context: 0,
@@ -823,8 +823,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     },
 
     /** `/jobclub goal add text:...` typed by a member in a channel (the first channel by default). */
-    command(guild: FakeGuild, user: FakeUser, commandName: string, values: Record<string, string | number | undefined> = {}, opts: { channelId?: string } = {}): FakeInteraction {
-      return interact(2, guildContext(guild.id, user, opts.channelId), buildOptions(guild.id, commandName, values));
+    command(
+      guild: FakeGuild,
+      user: FakeUser,
+      commandName: string,
+      values: Record<string, string | number | undefined> = {},
+      opts: { channelId?: string; botCannotOpenThreads?: boolean } = {},
+    ): FakeInteraction {
+      const appPermissions = opts.botCannotOpenThreads ? MEMBER_PERMISSIONS & ~(PERMISSION.createPrivateThreads | PERMISSION.sendMessagesInThreads) : MEMBER_PERMISSIONS;
+      return interact(2, guildContext(guild.id, user, opts.channelId, appPermissions), buildOptions(guild.id, commandName, values));
     },
 
     /** A raw chat-input interaction, for payloads Discord's client would never build. */

@@ -17,17 +17,20 @@ export interface World {
   /** Every log line, unscrubbed: a test can prove the token never reaches one. */
   logs: string[];
   /** `/jobclub <command>` typed by a member; resolves to what they see. */
-  run(user: FakeUser, command: string, values?: Record<string, string | number | undefined>, opts?: { channelId?: string }): Promise<FinalAnswer>;
+  run(user: FakeUser, command: string, values?: Record<string, string | number | undefined>, opts?: { channelId?: string; botCannotOpenThreads?: boolean }): Promise<FinalAnswer>;
   stop(): Promise<void>;
 }
 
 /**
  * The real core, database, dispatcher and discord.js client, connected to a fake Discord with one
- * server ("Job Club": #general as the system channel, #job-club, #random) and three members.
+ * server ("Job Club": by default #general as the system channel, #job-club, #random) and three members.
  */
-export async function startWorld(database: Database, options: { deferAfterMs?: number; guildScoped?: boolean } = {}): Promise<World> {
+export async function startWorld(
+  database: Database,
+  options: { deferAfterMs?: number; guildScoped?: boolean; channels?: string[]; systemChannel?: string } = {},
+): Promise<World> {
   const fake = await startFakeDiscord();
-  const guild = fake.addGuild({ name: "Job Club", channels: ["general", "job-club", "random"], systemChannel: "general" });
+  const guild = fake.addGuild({ name: "Job Club", channels: options.channels ?? ["general", "job-club", "random"], systemChannel: options.systemChannel ?? "general" });
   const ana = fake.addMember(guild, { username: "ana", globalName: "Ana" });
   const bob = fake.addMember(guild, { username: "bob", globalName: "Bob", nick: "Bobby" });
   const cy = fake.addMember(guild, { username: "cy", globalName: null, admin: true });
