@@ -78,7 +78,7 @@ describe("escaping member text for mrkdwn", () => {
       for (let j = 0; j < length; j++) input += pieces[Math.floor(random() * pieces.length)];
       const output = escapeMrkdwn(input);
       // The only angle brackets left are plain member and channel mentions.
-      const rest = output.replace(/<@[UW][A-Z0-9]+>|<#C[A-Z0-9]+>/g, "");
+      const rest = output.replace(/<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>/g, "");
       expect(rest, `input ${JSON.stringify(input)}`).not.toMatch(/[<>]/);
     }
   });

@@ -29,7 +29,7 @@ export const ACTION_PREFIX = "warmpath:";
 /**
  * Makes text safe for mrkdwn: `&`, `<` and `>` are escaped, so nothing a member typed can become
  * `<!channel>`, `<!here>`, `<!everyone>`, a link or a user-group ping. Member and channel mentions
- * (`<@U123>`, `<#C123>`) are let through again: they can only ping the one person named.
+ * (`<@U123>`, `<#C123>`) are let through again: a member mention pings only that person.
  */
 export function escapeMrkdwn(text: string): string {
   return text
@@ -37,7 +37,7 @@ export function escapeMrkdwn(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/&lt;@([UW][A-Z0-9]{2,30})(?:\|[^\n]{0,100}?)?&gt;/g, "<@$1>")
-    .replace(/&lt;#(C[A-Z0-9]{2,30})(?:\|[^\n]{0,100}?)?&gt;/g, "<#$1>");
+    .replace(/&lt;#([CG][A-Z0-9]{2,30})(?:\|[^\n]{0,100}?)?&gt;/g, "<#$1>");
 }
 
 /**

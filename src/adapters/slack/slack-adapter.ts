@@ -303,8 +303,12 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     const reply = await core.handle({ club, actor, via: "button", text: action.value, ...(body.channel?.id ? { channelId: body.channel.id } : {}) });
     const fromHome = body.container?.type === "view" || !body.response_url;
     if (fromHome) {
-      await sendPrivately(body.user.id, reply);
-      await publishHome(club, body.user.id, actor.displayName);
+      try {
+        await sendPrivately(body.user.id, reply);
+      } finally {
+        // The click may have changed what the Home shows (a goal done, an intro answered).
+        await publishHome(club, body.user.id, actor.displayName);
+      }
       return;
     }
     if (INTRO_DECISION.test(action.value) && reply.tone !== "error" && body.message && body.container?.is_ephemeral !== true) {
