@@ -13,15 +13,14 @@ export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Pr
   const to = new Date(at.getTime() + 1);
   const week = isoWeek(at, club.timezone);
   const s = store.scheduling;
-  const [wins, goals, intros, helpers, newTargets, openAsks, activity] = await Promise.all([
-    s.winsBetween(from, to),
-    s.goalCounts([week]),
-    s.introCounts(from, to),
-    s.generousHelpers(from, to),
-    s.newTargetCompanies(from, to),
-    s.openAsks(),
-    s.activityCount(from, to),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const wins = await s.winsBetween(from, to);
+  const goals = await s.goalCounts([week]);
+  const intros = await s.introCounts(from, to);
+  const helpers = await s.generousHelpers(from, to);
+  const newTargets = await s.newTargetCompanies(from, to);
+  const openAsks = await s.openAsks();
+  const activity = await s.activityCount(from, to);
   const fields: Field[] = [];
   fields.push({ label: "🎉 Wins", value: wins.length ? wins.slice(0, 10).map((w) => `• ${w.name}: ${w.text}`).join("\n") + (wins.length > 10 ? `\n…and ${wins.length - 10} more` : "") : "No wins shared yet: `win <text>` counts the small ones too." });
   fields.push({ label: "🎯 Goals", value: goals.set ? `${goals.met} of ${plural(goals.set, "goal")} met (${Math.round((goals.met / goals.set) * 100)}%)` : "No goals set this week." });

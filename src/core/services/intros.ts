@@ -44,7 +44,9 @@ export async function lockIntro(ctx: CommandContext, number: number): Promise<In
 }
 
 export async function introParties(ctx: CommandContext, intro: IntroRow): Promise<{ requester: MemberRow; helper: MemberRow }> {
-  const [requester, helper] = await Promise.all([ctx.store.members.get(intro.requesterId), ctx.store.members.get(intro.helperId)]);
+  // Sequential: a transaction's queries share one connection.
+  const requester = await ctx.store.members.get(intro.requesterId);
+  const helper = await ctx.store.members.get(intro.helperId);
   return { requester: requester!, helper: helper! };
 }
 

@@ -21,12 +21,10 @@ export const matches: Job = async (ctx) => {
   const week = isoWeek(ctx.slot, ctx.club.timezone);
   const seekers = await s.matchSeekers(ctx.now);
   if (seekers.length === 0) return 0;
-  const [ties, lastHelped, skipPairs, helperLoad] = await Promise.all([
-    s.helperTies([...new Set(seekers.map((x) => x.companyId))], ctx.now),
-    s.lastHelped(),
-    s.pairsToSkip(new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK)),
-    s.suggestionsThisWeek(week),
-  ]);
+  const ties = await s.helperTies([...new Set(seekers.map((x) => x.companyId))], ctx.now);
+  const lastHelped = await s.lastHelped();
+  const skipPairs = await s.pairsToSkip(new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK));
+  const helperLoad = await s.suggestionsThisWeek(week);
   const { suggestions, buddies } = computeMatches({ seekers, ties, lastHelped, skipPairs, helperLoad, now: ctx.now, helperCap: HELPER_WEEKLY_CAP, perMember: SUGGESTIONS_PER_MEMBER });
   await s.recordSuggestions(suggestions.map((x) => ({ memberId: x.memberId, helperId: x.helperId, companyId: x.companyId })), week, ctx.now);
 

@@ -43,10 +43,8 @@ export const checkIn: Job = async (ctx) => {
   const members = await ctx.store.scheduling.promptable(ctx.now);
   const weekOf = (m: { timezone: string | null }) => isoWeek(ctx.slot, m.timezone ?? ctx.club.timezone);
   const ids = members.map((m) => m.id);
-  const [goals, stale] = await Promise.all([
-    ctx.store.scheduling.goalsOfWeeks(ids, [...new Set(members.map(weekOf))]),
-    ctx.store.scheduling.staleTies(ids, ctx.now),
-  ]);
+  const goals = await ctx.store.scheduling.goalsOfWeeks(ids, [...new Set(members.map(weekOf))]);
+  const stale = await ctx.store.scheduling.staleTies(ids, ctx.now);
   return sendPrompts(
     ctx,
     members,
