@@ -23,6 +23,7 @@ export const configSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     SCHEDULER_CATCH_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
     SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), { message: "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" }),
     SLACK_SIGNING_SECRET: optionalString,
@@ -55,6 +56,8 @@ export interface Config {
   port: number;
   /** Scheduled runs missed while no process was up are caught up when at most this old. */
   catchUpWindowHours: number;
+  /** How long a message claimed by a process that then died waits before another delivers it. */
+  outboxLeaseSeconds: number;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
   /** Every secret value, so the logger can scrub them. */
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? "info",
     port: e.PORT,
     catchUpWindowHours: e.SCHEDULER_CATCH_UP_HOURS,
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
   };
   if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
@@ -112,6 +116,7 @@ function describeExpected(name: string): string {
   if (name === "PORT") return "a port number from 1 to 65535";
   if (name === "LOG_LEVEL") return "debug, info, warn, error or silent";
   if (name === "SCHEDULER_CATCH_UP_HOURS") return "a number of hours from 0 to 168";
+  if (name === "OUTBOX_LEASE_SECONDS") return "a number of seconds from 1 to 3600";
   return "a different value";
 }
 

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   if (config.slack) adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger }));
 
   if (consoleMode) {
-    dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger });
+    dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger, leaseMs: config.outboxLeaseSeconds * 1000 });
     process.stdout.write(`Warmpath local console on ${where}. Type \`help\`; start a line with @name to act as that member; Ctrl-D quits.\n`);
     // Scheduled posts and DMs print as they happen, between the lines typed.
     dispatcher.start();
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger });
+  dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger, leaseMs: config.outboxLeaseSeconds * 1000 });
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   await scheduler.start();

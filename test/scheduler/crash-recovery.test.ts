@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createScratchDatabase } from "../support/databases.js";
+import { startFakeSlackApi } from "../slack/fake-slack-api.js";
+import { openPostgres, queryRows } from "../../src/db/client.js";
+import { createCore } from "../../src/core/core.js";
+import { findClub } from "../../src/db/store/clubs.js";
+import { createJobRunner } from "../../src/scheduler/runner.js";
+import { systemClock } from "../../src/core/types.js";
+import { silentLogger } from "../../src/util/logger.js";
+
+const TEAM = "T0CRASH";
+const BOT_TOKEN = "xoxb-crash-test-bot-token-0001";
+const SECRET = "crash-test-signing-secret-0001";
+const MEMBERS = 500;
+const userId = (i: number) => `U${String(i).padStart(5, "0")}`;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function startBot(env: Record<string, string>) {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^(SLACK_|DISCORD_|DATABASE_URL|TEST_DATABASE_URL|VITEST|NODE_OPTIONS|PORT|LOG_LEVEL)/.test(key)) clean[key] = value;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...clean, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  return { child, exited, stderr: () => stderr };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.runIf(process.env.TEST_DATABASE_URL)("a bot killed with -9 during a 500-DM fan-out", () => {
+  it("delivers every DM after a restart, repeating at most the one in flight", { timeout: 240_000 }, async () => {
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-crash-"));
+    const fake = await startFakeSlackApi({
+      botToken: BOT_TOKEN,
+      teamId: TEAM,
+      teamName: "Crash Club",
+      botUserId: "UBOTCRASH",
+      botId: "B0CRASH",
+      users: Array.from({ length: MEMBERS }, (_, i) => ({ id: userId(i), name: `member${i}` })),
+      channels: { CCLUB: { botIsMember: true } },
+    });
+    try {
+      // 500 members, and a Monday goals prompt for each queued in the outbox.
+      const setup = await openPostgres(scratch.url, { poolSize: 4 });
+      const core = createCore({ db: setup.db, logger: silentLogger });
+      const club = { platform: "slack" as const, externalId: TEAM };
+      // The organiser is member 0: one of the 500.
+      const admin = { platformUserId: userId(0), displayName: "member0", isPlatformAdmin: true };
+      for (const job of ["goals-prompt", "check-in", "digest", "matches", "follow-ups"]) {
+        expect((await core.handle({ club, actor: admin, via: "text", text: `config ${job} off` })).tone).toBe("success");
+      }
+      for (let i = 1; i < MEMBERS; i++) await core.handle({ club, actor: { platformUserId: userId(i), displayName: `member${i}` }, via: "text", text: "join" });
+      const clubRow = (await findClub(setup.db, club))!;
+      const run = await createJobRunner({ db: setup.db, clock: systemClock, logger: silentLogger }).run(clubRow.id, "goals-prompt", new Date());
+      expect(run).toEqual({ ran: true, sent: MEMBERS });
+      await setup.close();
+
+      const env = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATABASE_URL: scratch.url, DATA_DIR: dataDir, OUTBOX_LEASE_SECONDS: "2" };
+      const posts = () => fake.calls("chat.postMessage").filter((c) => c.outcome === "ok");
+
+      const first = startBot({ ...env, PORT: String(await freePort()) });
+      await until(() => posts().length >= 100, "the first 100 DMs", 120_000);
+      first.child.kill("SIGKILL");
+      expect(await first.exited).toBe("SIGKILL");
+      const atKill = posts().length;
+      expect(atKill).toBeLessThan(MEMBERS);
+
+      const second = startBot({ ...env, PORT: String(await freePort()) });
+      const recipients = () => new Set(posts().map((c) => String(c.body.channel)));
+      await until(() => recipients().size >= MEMBERS, "all 500 recipients", 120_000);
+      // Let anything left over (a duplicate, if the bug were there) arrive before counting.
+      await new Promise((r) => setTimeout(r, 3000));
+      second.child.kill("SIGTERM");
+      await second.exited;
+
+      expect(recipients().size).toBe(MEMBERS);
+      const duplicates = posts().length - MEMBERS;
+      expect(duplicates).toBeGreaterThanOrEqual(0);
+      expect(duplicates).toBeLessThanOrEqual(1);
+      const check = await openPostgres(scratch.url, { poolSize: 1 });
+      const [counts] = await queryRows<{ sent: number; other: number }>(
+        check.db,
+        sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from outbox`,
+      );
+      await check.close();
+      expect({ sent: Number(counts!.sent), other: Number(counts!.other) }).toEqual({ sent: MEMBERS, other: 0 });
+    } finally {
+      await fake.close();
+      await scratch.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
