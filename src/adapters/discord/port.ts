@@ -9,6 +9,7 @@ import { renderReply, truncate, type DiscordMessage } from "./render.js";
 
 /** Discord's limit on a thread's name. */
 const THREAD_NAME_MAX = 100;
+const MAX_REMEMBERED_THREADS = 1000;
 
 /**
  * A REST client for outbox deliveries that gives every decision about waiting and retrying to the
@@ -81,6 +82,8 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
       })) as { id: string };
       threadId = thread.id;
       openedThreads.set(key, threadId);
+      // Only deliveries that failed half-way stay here; keep the memory of them bounded.
+      if (openedThreads.size > MAX_REMEMBERED_THREADS) openedThreads.delete(openedThreads.keys().next().value!);
     }
     // Adding a member is idempotent on Discord, so a retry may safely repeat it.
     for (const userId of userIds) await rest.put(Routes.threadMembers(threadId, userId));

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeDiscord, type FakeDiscord, type FakeGuild, type FakeUser } from "./fake-discord.js";
+import { textOf } from "./world.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The bot process with the Discord settings, as `npm start` runs it (`tsx src/main.ts`; started
+ * directly so SIGTERM reaches main's shutdown, which npm doesn't forward from a pipe).
+ */
+describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () => {
+  let fake: FakeDiscord;
+  let guild: FakeGuild;
+  let ana: FakeUser;
+  let child: ChildProcess;
+  let dataDir: string;
+  let stderr = "";
+  let exited: Promise<number | null>;
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    guild = fake.addGuild({ name: "Job Club", channels: ["general", "job-club"] });
+    ana = fake.addMember(guild, { username: "ana", globalName: "Ana" });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-discord-start-"));
+    child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/main.ts"], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "debug",
+        DISCORD_TOKEN: fake.token,
+        DISCORD_APPLICATION_ID: fake.applicationId,
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_GUILD_ID: guild.id,
+      },
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.resume();
+    exited = new Promise((resolve) => child.on("close", (code) => resolve(code)));
+  });
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await fake?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("connects, registers /jobclub, answers it, and stops cleanly on SIGTERM", async () => {
+    await fake.waitFor(() => (fake.commandPuts.length > 0 ? true : undefined), "the bot to register its commands", 40_000);
+    expect(fake.gateway.identifies[0]).toMatchObject({ intents: 1 });
+    const answer = await fake.answer(fake.command(guild, ana, "join", { headline: "Data engineer" }));
+    expect(textOf(answer)).toContain("Welcome to the job club, Ana!");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("Warmpath running on embedded PGlite");
+    expect(stderr).toContain("with Discord");
+    expect(stderr).not.toContain(fake.token);
+  });
+});
