@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { openDatabase, refreshStatistics } from "./db/client.js";
 import { createCore } from "./core/core.js";
 import { createDispatcher, type Dispatcher } from "./outbox/dispatcher.js";
 import { createConsolePort, runConsole } from "./adapters/console/console-adapter.js";
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
 
   const database = await openDatabase(config);
   const where = database.driver === "pglite" ? `embedded PGlite in ${config.dataDir}` : "Postgres (DATABASE_URL)";
+  setInterval(() => void refreshStatistics(database).catch((error: unknown) => logger.warn("statistics refresh failed", { error })), 6 * 3_600_000).unref();
 
   let dispatcher: Dispatcher | undefined;
   let scheduler: Scheduler | undefined;

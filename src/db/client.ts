@@ -22,6 +22,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Refreshes planner statistics; a Postgres server's autovacuum does this, PGlite needs it from us. */
+export async function refreshStatistics(database: Database): Promise<void> {
+  if (database.driver === "pglite") await database.db.execute(sql`ANALYZE`);
+}
+
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
 /** Arbitrary but fixed: every Warmpath process migrating one database takes the same lock. */
@@ -70,6 +75,8 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     await db.execute(sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     await migratePglite(db, { migrationsFolder });
     await db.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    // PGlite runs no autovacuum: without statistics the planner picks nested loops that take seconds.
+    await db.execute(sql`ANALYZE`);
     const opened = client;
     return {
       db: db as unknown as Db,

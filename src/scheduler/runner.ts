@@ -34,6 +34,9 @@ export function createJobRunner(options: { db: Db; clock: Clock; logger: Logger;
         send: async (message) => {
           if (await store.outbox.enqueue(message, now)) sent++;
         },
+        sendMany: async (messages) => {
+          sent += await store.outbox.enqueueMany(messages, now);
+        },
       });
       return { ran: true, sent };
     });

@@ -59,7 +59,7 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
   const cap = input.helperCap ?? 3;
   const perMember = input.perMember ?? 3;
   const tiesByCompany = new Map<number, HelperTie[]>();
-  for (const tie of input.ties) tiesByCompany.set(tie.companyId, [...(tiesByCompany.get(tie.companyId) ?? []), tie]);
+  for (const tie of input.ties) pushTo(tiesByCompany, tie.companyId, tie);
 
   const candidates = new Map<number, Suggestion[]>();
   const pathless: Seeker[] = [];
@@ -68,8 +68,7 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     if (ties.length === 0) pathless.push(seeker);
     for (const tie of ties) {
       if (input.skipPairs.has(`${seeker.memberId}:${tie.memberId}`)) continue;
-      const list = candidates.get(seeker.memberId) ?? [];
-      list.push({
+      pushTo(candidates, seeker.memberId, {
         memberId: seeker.memberId,
         helperId: tie.memberId,
         helperName: tie.displayName,
@@ -78,7 +77,6 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
         relation: tie.relation,
         score: scoreCandidate(tie.relation, input.lastHelped.get(tie.memberId), input.now),
       });
-      candidates.set(seeker.memberId, list);
     }
   }
   for (const list of candidates.values()) list.sort((a, b) => b.score - a.score || a.companyId - b.companyId || a.helperId - b.helperId);
@@ -106,7 +104,7 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
 
   // Accountability buddies: others aiming at a company nobody has a path to.
   const seekersByCompany = new Map<number, Seeker[]>();
-  for (const seeker of input.seekers) seekersByCompany.set(seeker.companyId, [...(seekersByCompany.get(seeker.companyId) ?? []), seeker]);
+  for (const seeker of input.seekers) pushTo(seekersByCompany, seeker.companyId, seeker);
   const buddies = new Map<number, Array<{ memberId: number; company: string }>>();
   for (const seeker of pathless) {
     const others = (seekersByCompany.get(seeker.companyId) ?? []).filter((s) => s.memberId !== seeker.memberId);
@@ -118,4 +116,10 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     if (list.length) buddies.set(seeker.memberId, list);
   }
   return { suggestions, buddies };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -47,8 +47,12 @@ export function memberStore(db: Db, clubId: number) {
     },
 
     async getMany(memberIds: number[]): Promise<MemberRow[]> {
-      if (memberIds.length === 0) return [];
-      return db.select().from(members).where(and(eq(members.clubId, clubId), inArray(members.id, memberIds)));
+      const found: MemberRow[] = [];
+      // In slices: a 10,000-member club would otherwise send one statement with 10,000 parameters.
+      for (let i = 0; i < memberIds.length; i += 5000) {
+        found.push(...(await db.select().from(members).where(and(eq(members.clubId, clubId), inArray(members.id, memberIds.slice(i, i + 5000))))));
+      }
+      return found;
     },
 
     async update(

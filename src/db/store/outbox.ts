@@ -9,20 +9,26 @@ export function outboxStore(db: Db, clubId: number) {
      * message is a no-op (returns false).
      */
     async enqueue(message: OutboundMessage, now: Date): Promise<boolean> {
-      const { dedupeKey, ...payload } = message;
-      const rows = await db
-        .insert(outbox)
-        .values({
-          clubId,
-          payload,
-          memberIds: membersOf(message),
-          dedupeKey: dedupeKey ?? null,
-          nextAttemptAt: now,
-          createdAt: now,
-        })
-        .onConflictDoNothing()
-        .returning({ id: outbox.id });
-      return rows.length > 0;
+      return (await this.enqueueMany([message], now)) > 0;
+    },
+
+    /** Queues many messages in few statements (a 10,000-member fan-out); returns how many were new. */
+    async enqueueMany(messages: OutboundMessage[], now: Date): Promise<number> {
+      let queued = 0;
+      for (let i = 0; i < messages.length; i += 500) {
+        const rows = await db
+          .insert(outbox)
+          .values(
+            messages.slice(i, i + 500).map((message) => {
+              const { dedupeKey, ...payload } = message;
+              return { clubId, payload, memberIds: membersOf(message), dedupeKey: dedupeKey ?? null, nextAttemptAt: now, createdAt: now };
+            }),
+          )
+          .onConflictDoNothing()
+          .returning({ id: outbox.id });
+        queued += rows.length;
+      }
+      return queued;
     },
   };
 }

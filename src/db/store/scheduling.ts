@@ -61,13 +61,14 @@ export function schedulingStore(db: Db, clubId: number) {
         .orderBy(members.id);
     },
 
-    /** Counts a prompt sent to each member; returns the new counts. */
+    /** Counts a prompt sent to each member (and marks those asked whether to continue). */
     async countPrompts(memberIds: number[], nudges?: "asked"): Promise<void> {
-      if (memberIds.length === 0) return;
-      await db
-        .update(members)
-        .set({ unansweredPrompts: sql`${members.unansweredPrompts} + 1`, ...(nudges ? { nudges } : {}) })
-        .where(and(eq(members.clubId, clubId), inArray(members.id, memberIds)));
+      for (let i = 0; i < memberIds.length; i += 5000) {
+        await db
+          .update(members)
+          .set({ unansweredPrompts: sql`${members.unansweredPrompts} + 1`, ...(nudges ? { nudges } : {}) })
+          .where(and(eq(members.clubId, clubId), inArray(members.id, memberIds.slice(i, i + 5000))));
+      }
     },
 
     async goalsOfWeeks(memberIds: number[], weeks: string[]) {
@@ -259,9 +260,13 @@ export function schedulingStore(db: Db, clubId: number) {
     },
 
     async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date): Promise<void> {
-      for (let i = 0; i < rows.length; i += 1000) {
-        await db.insert(matchSuggestions).values(rows.slice(i, i + 1000).map((r) => ({ ...r, clubId, isoWeek, createdAt: now })));
-      }
+      if (rows.length === 0) return;
+      // Three array parameters instead of a parameter per value: tens of thousands of rows in one statement.
+      const ints = (values: number[]) => `{${values.join(",")}}`;
+      await db.execute(sql`
+        insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, created_at)
+        select ${clubId}, m, h, c, ${isoWeek}, ${now}
+        from unnest(${ints(rows.map((r) => r.memberId))}::int[], ${ints(rows.map((r) => r.helperId))}::int[], ${ints(rows.map((r) => r.companyId))}::int[]) as t(m, h, c)`);
     },
 
     /** Platform mentions for many members at once (for buttons in bulk messages). */

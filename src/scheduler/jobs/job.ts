@@ -11,6 +11,8 @@ export interface JobContext {
   /** The injected clock's time now (a catch-up runs later than its slot). */
   now: Date;
   send(message: OutboundMessage): Promise<void>;
+  /** Queues many at once: the fan-outs (prompts, matches) reach thousands of members. */
+  sendMany(messages: OutboundMessage[]): Promise<void>;
 }
 
 /** A job: a plain async function of the club and the time; returns how many messages it queued. */
@@ -35,24 +37,34 @@ const stillWanted: Reply = {
  * row a member gets one "still want these?" instead, and nothing more until they answer.
  */
 export async function sendPrompts(ctx: JobContext, members: MemberRow[], build: (member: MemberRow) => Reply | undefined, key: string): Promise<number> {
-  let sent = 0;
+  const messages: OutboundMessage[] = [];
   const prompted: number[] = [];
   const asked: number[] = [];
   for (const member of members) {
     if (member.nudges !== "on") continue;
     if (member.unansweredPrompts >= IGNORED_PROMPTS_LIMIT) {
-      await ctx.send({ kind: "direct", to: member.id, reply: stillWanted, dedupeKey: `${key}:${member.id}:still-wanted` });
+      messages.push({ kind: "direct", to: member.id, reply: stillWanted, dedupeKey: `${key}:${member.id}:still-wanted` });
       asked.push(member.id);
-      sent++;
       continue;
     }
     const reply = build(member);
     if (!reply) continue;
-    await ctx.send({ kind: "direct", to: member.id, reply, dedupeKey: `${key}:${member.id}` });
+    messages.push({ kind: "direct", to: member.id, reply, dedupeKey: `${key}:${member.id}` });
     prompted.push(member.id);
-    sent++;
   }
+  await ctx.sendMany(messages);
   await ctx.store.scheduling.countPrompts(prompted);
   await ctx.store.scheduling.countPrompts(asked, "asked");
-  return sent;
+  return messages.length;
+}
+
+/** Rows grouped by member, so a fan-out to thousands reads each member's rows without rescanning all. */
+export function byMember<T extends { memberId: number }>(rows: T[]): Map<number, T[]> {
+  const grouped = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.memberId);
+    if (list) list.push(row);
+    else grouped.set(row.memberId, [row]);
+  }
+  return grouped;
 }

@@ -3,7 +3,7 @@ import { memberRef } from "../../core/mentions.js";
 import { computeMatches } from "../../core/services/matching.js";
 import { RELATION_PHRASES } from "../../core/services/intros.js";
 import type { Button } from "../../core/types.js";
-import { sendPrompts, type Job } from "./job.js";
+import { byMember, sendPrompts, type Job } from "./job.js";
 
 const WEEK = 7 * 86_400_000;
 /** A pair suggested once is not suggested again for this long. */
@@ -28,6 +28,7 @@ export const matches: Job = async (ctx) => {
   const { suggestions, buddies } = computeMatches({ seekers, ties, lastHelped, skipPairs, helperLoad, now: ctx.now, helperCap: HELPER_WEEKLY_CAP, perMember: SUGGESTIONS_PER_MEMBER });
   await s.recordSuggestions(suggestions.map((x) => ({ memberId: x.memberId, helperId: x.helperId, companyId: x.companyId })), week, ctx.now);
 
+  const suggestionsOf = byMember(suggestions);
   const recipients = [...new Set([...suggestions.map((x) => x.memberId), ...buddies.keys()])];
   const members = await ctx.store.members.getMany(recipients);
   const names = new Map((await ctx.store.members.getMany([...new Set([...buddies.values()].flat().map((b) => b.memberId))])).map((m) => [m.id, m.displayName]));
@@ -35,7 +36,7 @@ export const matches: Job = async (ctx) => {
     ctx,
     members.sort((a, b) => a.id - b.id),
     (member) => {
-      const mine = suggestions.filter((x) => x.memberId === member.id);
+      const mine = suggestionsOf.get(member.id) ?? [];
       const pals = buddies.get(member.id) ?? [];
       const lines: string[] = [];
       if (mine.length) lines.push(`Warm paths to your targets this week:\n${mine.map((x) => `• ${x.helperName} ${RELATION_PHRASES[x.relation]} ${x.company}`).join("\n")}`);

@@ -1,7 +1,7 @@
 import { isoWeek } from "../../core/dates.js";
 import { plural } from "../../core/reply.js";
 import type { Button } from "../../core/types.js";
-import { sendPrompts, type Job } from "./job.js";
+import { byMember, sendPrompts, type Job } from "./job.js";
 
 const WEEK = 7 * 86_400_000;
 
@@ -12,13 +12,13 @@ export const goalsPrompt: Job = async (ctx) => {
   const tzOf = (m: { timezone: string | null }) => m.timezone ?? ctx.club.timezone;
   const lastWeekOf = (m: { timezone: string | null }) => isoWeek(new Date(ctx.slot.getTime() - WEEK), tzOf(m));
   const weeks = [...new Set(members.map(lastWeekOf))];
-  const goals = await ctx.store.scheduling.goalsOfWeeks(members.map((m) => m.id), weeks);
+  const goals = byMember(await ctx.store.scheduling.goalsOfWeeks(members.map((m) => m.id), weeks));
   return sendPrompts(
     ctx,
     members,
     (member) => {
       const week = lastWeekOf(member);
-      const mine = goals.filter((g) => g.memberId === member.id && g.isoWeek === week);
+      const mine = (goals.get(member.id) ?? []).filter((g) => g.isoWeek === week);
       const open = mine.filter((g) => !g.done);
       const summary = mine.length
         ? `Last week (${week}) you met ${mine.length - open.length} of ${plural(mine.length, "goal")}:\n${mine.map((g) => `${g.done ? "✅" : "⬜"} ${g.text}`).join("\n")}`
@@ -43,14 +43,14 @@ export const checkIn: Job = async (ctx) => {
   const members = await ctx.store.scheduling.promptable(ctx.now);
   const weekOf = (m: { timezone: string | null }) => isoWeek(ctx.slot, m.timezone ?? ctx.club.timezone);
   const ids = members.map((m) => m.id);
-  const goals = await ctx.store.scheduling.goalsOfWeeks(ids, [...new Set(members.map(weekOf))]);
-  const stale = await ctx.store.scheduling.staleTies(ids, ctx.now);
+  const goals = byMember(await ctx.store.scheduling.goalsOfWeeks(ids, [...new Set(members.map(weekOf))]));
+  const stale = byMember(await ctx.store.scheduling.staleTies(ids, ctx.now));
   return sendPrompts(
     ctx,
     members,
     (member) => {
-      const mine = goals.filter((g) => g.memberId === member.id && g.isoWeek === weekOf(member));
-      const quiet = stale.filter((t) => t.memberId === member.id).slice(0, 5);
+      const mine = (goals.get(member.id) ?? []).filter((g) => g.isoWeek === weekOf(member));
+      const quiet = (stale.get(member.id) ?? []).slice(0, 5);
       const lines = [
         mine.length ? `This week's goals:\n${mine.map((g, i) => `${i + 1}. ${g.done ? "✅" : "⬜"} ${g.text}`).join("\n")}` : "No goals this week. That's fine: next week is a fresh start.",
         "Did you talk to anyone? Log it: `log outreach|coffee|informational|application|interview [note]`.",
