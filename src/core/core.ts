@@ -140,6 +140,13 @@ export function createCore(options: CoreOptions) {
     return member;
   }
 
+  /** Whether a platform account already is a member of the club; reads only (opening a tab is not joining). */
+  async function isMember(club: ClubRef, platformUserId: string): Promise<boolean> {
+    const found = await findClub(options.db, club);
+    if (!found) return false;
+    return (await createClubStore(options.db, found.id).members.findByPlatformUser(club.platform, platformUserId)) !== undefined;
+  }
+
   /** Company names for autocomplete (Discord), from this club only. */
   async function completeCompanies(club: ClubRef, typed: string): Promise<string[]> {
     const found = await findClub(options.db, club);
@@ -148,7 +155,7 @@ export function createCore(options: CoreOptions) {
     return companies.map((c) => c.name);
   }
 
-  return { handle, completeCompanies, registry, clock };
+  return { handle, completeCompanies, isMember, registry, clock };
 }
 
 export type Core = ReturnType<typeof createCore>;

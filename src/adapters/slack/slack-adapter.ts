@@ -18,8 +18,6 @@ import {
 import type { Core } from "../../core/core.js";
 import type { Actor, ClubRef, Reply } from "../../core/types.js";
 import type { Db } from "../../db/client.js";
-import { findClub } from "../../db/store/clubs.js";
-import { createClubStore } from "../../db/store/club-store.js";
 import { AppError } from "../../util/app-error.js";
 import type { Logger } from "../../util/logger.js";
 import type { PlatformAdapter } from "../adapter.js";
@@ -242,12 +240,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     return { platformUserId: userId, displayName: user?.displayName ?? fallbackName ?? userId, isPlatformAdmin: user?.isAdmin ?? false };
   }
 
-  /** Whether a person already is a member, read without creating them (opening a tab is not joining). */
-  async function isMember(club: ClubRef, userId: string): Promise<boolean> {
-    const found = await findClub(db, club);
-    if (!found) return false;
-    return (await createClubStore(db, found.id).members.findByPlatformUser("slack", userId)) !== undefined;
-  }
+  const isMember = (club: ClubRef, userId: string) => core.isMember(club, userId);
 
   function responseFor(reply: Reply): RespondArguments {
     const message = renderMessage(reply, reply.attachment ? { attachmentNote: "sent to you as a direct message" } : {});
