@@ -26,7 +26,7 @@ async function showConfig(ctx: CommandContext, heading: string) {
   const fields = [
     { label: "Timezone", value: club.timezone },
     ...scheduledJobs.map((job) => ({ label: JOB_LABELS[job], value: describeSchedule(scheduleOf(club.schedules, job)) })),
-    { label: "Digest channel", value: club.digestChannelId ? `<#${club.digestChannelId}>` : "the platform's default channel" },
+    { label: "Digest channel", value: club.digestChannelId ? `<#${club.digestChannelId}>` : "not set (`config digest-channel #channel`; Slack needs one)" },
     { label: "Nudges", value: club.nudgesEnabled ? "on" : "off" },
     { label: "Organisers", value: organisers.length ? organisers.map((o) => o.displayName).join(", ") : "workspace admins only" },
   ];
