@@ -48,6 +48,8 @@ help
 @ana win Got a second interview!
 @ana target stage acme offerz
 @ana teleport home
+@ana config digest mon 09:00
+config digest mon 09:00
 `;
 
 const dirs: string[] = [];
@@ -82,6 +84,9 @@ describe("npm start with no tokens: the local console", () => {
     expect(out).toContain("⚠ That didn't work: stage must be one of: researching, contacting, applied, interviewing, offer.");
     expect(out).toContain("Usage: target stage <company> <researching|contacting|applied|interviewing|offer>");
     expect(out).toContain("I don't know the command “teleport”");
+    // Members typed as @name are members; the person at the keyboard is the club's admin.
+    expect(out).toContain("⚠ Only the club's organisers and workspace admins can do that.");
+    expect(out).toContain("Weekly digest: Mondays at 09:00");
   });
 
   it("keeps the data across a restart", async () => {

@@ -20,11 +20,14 @@ export function createConsolePort(out: Writable): MessengerPort {
   };
 }
 
-/** `@alice goal add ...` acts as alice; a line without a name acts as the default user. */
-export function parseConsoleLine(line: string, defaultUser: string): { user: string; displayName: string; text: string } {
+/**
+ * `@alice goal add ...` acts as alice; a line without a name acts as the default user, the person at
+ * the keyboard, who is the club's admin (the others are members, refused organiser commands).
+ */
+export function parseConsoleLine(line: string, defaultUser: string): { user: string; displayName: string; text: string; admin: boolean } {
   const match = /^@([\p{L}\p{N}._-]{1,64})(?:\s+(.*))?$/u.exec(line);
-  if (match) return { user: match[1]!.toLowerCase(), displayName: match[1]!, text: match[2] ?? "" };
-  return { user: defaultUser.toLowerCase(), displayName: defaultUser, text: line };
+  if (match) return { user: match[1]!.toLowerCase(), displayName: match[1]!, text: match[2] ?? "", admin: false };
+  return { user: defaultUser.toLowerCase(), displayName: defaultUser, text: line, admin: true };
 }
 
 export function defaultConsoleUser(): string {
@@ -56,10 +59,10 @@ export async function runConsole(options: { core: Core; dispatcher: Dispatcher; 
       continue;
     }
     if (line === "quit" || line === "exit") break;
-    const { user, displayName, text } = parseConsoleLine(line, defaultUser);
+    const { user, displayName, text, admin } = parseConsoleLine(line, defaultUser);
     const invocation: Invocation = {
       club: CONSOLE_CLUB,
-      actor: { platformUserId: user, displayName, isPlatformAdmin: true },
+      actor: { platformUserId: user, displayName, isPlatformAdmin: admin },
       channelId: "club",
       via: "text",
       text,
