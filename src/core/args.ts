@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseMention } from "./mentions.js";
+import { normalizeCompanyName } from "./company-name.js";
 import type { Token } from "./tokenize.js";
 
 /**
@@ -48,6 +49,22 @@ export const arg = {
       { kind: "text", label: opts.label ?? "text", required: !opts.optional, position: "front", maxLength: opts.max, ...(opts.autocomplete ? { autocomplete: opts.autocomplete } : {}) },
       opts.description,
     ) as O extends true ? z.ZodOptional<typeof schema> : typeof schema;
+  },
+
+  /** A company name: text of at most 100 characters that has letters or digits to match on. */
+  company(opts: Partial<Common> = {}) {
+    const schema = z
+      .string()
+      .trim()
+      .min(1, { error: "can't be empty" })
+      .max(100, { error: "is too long (at most 100 characters)" })
+      .refine((v) => normalizeCompanyName(v) !== "", { error: "needs letters or digits" });
+    return finish(
+      schema,
+      false,
+      { kind: "text", label: opts.label ?? "company", required: true, position: "front", maxLength: 100, autocomplete: "company" },
+      opts.description ?? "Company name",
+    ) as typeof schema;
   },
 
   word<O extends boolean = false>(opts: Common & { max: number; optional?: O }) {

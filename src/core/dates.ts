@@ -57,30 +57,50 @@ export function parseUntil(input: string, now: Date, timezone: string): Date | u
   return undefined;
 }
 
-/** The instant of 00:00 on a calendar date in `timezone` (day may overflow the month). */
+/**
+ * The instant a calendar day starts in `timezone` (day may overflow the month): 00:00, or the first
+ * minute after it where DST skips midnight itself (Santiago, Havana).
+ */
 export function zonedMidnight(year: number, month: number, day: number, timezone: string): Date {
-  const guess = Date.UTC(year, month - 1, day);
-  // Offset of the zone at the guess; one correction handles DST edges well enough for whole days.
-  const offset = zoneOffsetMs(new Date(guess), timezone);
-  const first = guess - offset;
-  const offset2 = zoneOffsetMs(new Date(first), timezone);
-  return new Date(guess - offset2);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+  for (let minutes = 0; minutes < 180; minutes += 30) {
+    const instant = zonedTime(y, m, d, Math.floor(minutes / 60), minutes % 60, 0, timezone);
+    if (instant) return instant;
+  }
+  return new Date(Date.UTC(y, m - 1, d) - zoneOffsetMs(date, timezone));
+}
+
+/**
+ * The instant a local wall-clock time happens in a timezone; undefined when it doesn't exist
+ * (the hour skipped when clocks go forward). In the repeated hour when clocks go back, the first.
+ */
+export function zonedTime(year: number, month: number, day: number, hour: number, minute: number, second: number, timezone: string): Date | undefined {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const candidates = new Set<number>();
+  for (const probe of [wall - 14 * 3_600_000, wall, wall + 14 * 3_600_000]) {
+    candidates.add(wall - zoneOffsetMs(new Date(probe), timezone));
+  }
+  const matching = [...candidates].filter((t) => wallClock(new Date(t), timezone) === wall).sort((a, b) => a - b);
+  return matching.length ? new Date(matching[0]!) : undefined;
+}
+
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time at an instant in a timezone, as if it were UTC milliseconds. */
+function wallClock(instant: Date, timezone: string): number {
+  let format = wallFormatters.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    wallFormatters.set(timezone, format);
+  }
+  const parts = format.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
 }
 
 function zoneOffsetMs(instant: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  return wallClock(instant, timezone) - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
 /** "Mon 1 Dec 2026" in the given timezone. */

@@ -20,9 +20,12 @@ export function memberRef(memberId: number): string {
   return `<@#${memberId}>`;
 }
 
-/** The member id of a `<@#12>` reference read by parseMention, if it is one. */
+/** The member id of a `<@#12>` reference read by parseMention, if it is one (and a possible id). */
 export function memberIdOfRef(parsed: string): number | undefined {
-  return parsed.startsWith("#") ? Number(parsed.slice(1)) : undefined;
+  if (!parsed.startsWith("#")) return undefined;
+  const id = Number(parsed.slice(1));
+  // Ids are Postgres integers: anything larger names nobody.
+  return Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? id : 0;
 }
 
 /**

@@ -24,6 +24,13 @@ export interface DispatcherOptions {
 
 type Row = typeof outbox.$inferSelect;
 
+/** A platform we were told to slow down for: rows bound for it wait, without spending an attempt. */
+class Deferred extends Error {
+  constructor(readonly until: Date) {
+    super("waiting out a rate limit");
+  }
+}
+
 /** Backoff for failures without a Retry-After: 2 s, 4 s, 8 s ... capped at 10 minutes. */
 export function backoffMs(attempt: number): number {
   return Math.min(2 ** attempt * 1000, 10 * 60_000);
@@ -41,6 +48,7 @@ export function createDispatcher(options: DispatcherOptions) {
   const maxAttempts = options.maxAttempts ?? 8;
   const pollMs = options.pollMs ?? 1000;
   const ports = new Map(options.ports.map((p) => [p.platform, p]));
+  const pausedUntil = new Map<Platform, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
@@ -84,15 +92,22 @@ export function createDispatcher(options: DispatcherOptions) {
     return link ? { clubId, externalId: link.externalId } : undefined;
   }
 
-  async function deliver(row: Row): Promise<void> {
+  /** Hands the message to its platform's port; `target.platform` says which, for settle(). */
+  async function deliver(row: Row, target: { platform?: Platform }): Promise<void> {
     const message = row.payload as OutboundMessage;
     const gone = (what: string) => new DeliveryError(what, { permanent: true });
+    const portFor = (platform: Platform) => {
+      target.platform = platform;
+      const paused = pausedUntil.get(platform) ?? 0;
+      if (paused > clock.now().getTime()) throw new Deferred(new Date(paused));
+      return ports.get(platform)!;
+    };
     if (message.kind === "direct") {
       const account = await accountOf(row.clubId, message.to);
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
       const address = await clubAddress(row.clubId, account.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${account.platform}`);
-      const receipt = await ports.get(account.platform)!.sendDirect(address, account.userId, message.reply);
+      const receipt = await portFor(account.platform).sendDirect(address, account.userId, message.reply);
       if (receipt?.fallback && message.notifyOnFallback !== undefined) {
         await outboxStore(options.db, row.clubId).enqueue(
           {
@@ -111,36 +126,71 @@ export function createDispatcher(options: DispatcherOptions) {
       if (!first || accounts.some((a) => !a || a.platform !== first.platform)) throw gone("the members of the room are not all on one running platform");
       const address = await clubAddress(row.clubId, first.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${first.platform}`);
-      await ports.get(first.platform)!.openRoom(address, accounts.map((a) => a!.userId), message.reply);
+      await portFor(first.platform).openRoom(address, accounts.map((a) => a!.userId), message.reply);
     } else {
       const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
       const platform = links.map((l) => l.platform).find((p) => ports.has(p));
       if (!platform) throw gone(`club ${row.clubId} is on no running platform`);
       const address = (await clubAddress(row.clubId, platform))!;
-      await ports.get(platform)!.postToChannel(address, message.channelId, message.reply);
+      await portFor(platform).postToChannel(address, message.channelId, message.reply);
     }
   }
 
-  async function settle(row: Row, error: unknown): Promise<void> {
+  /** Only the claim we hold may settle a row: a process whose lease ran out must not undo another's work. */
+  const ours = (row: Row) => and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts));
+
+  async function settle(row: Row, error: unknown, platform: Platform | undefined): Promise<void> {
     const now = clock.now();
     if (error === undefined) {
       // Content is dropped once delivered: the outbox is no archive of people's messages.
-      await options.db.update(outbox).set({ status: "sent", sentAt: now, payload: null, leaseUntil: null, lastError: null }).where(eq(outbox.id, row.id));
+      await options.db.update(outbox).set({ status: "sent", sentAt: now, payload: null, leaseUntil: null, lastError: null }).where(ours(row));
+      return;
+    }
+    if (error instanceof Deferred) {
+      await options.db
+        .update(outbox)
+        .set({ status: "pending", leaseUntil: null, nextAttemptAt: error.until, attempts: sql`${outbox.attempts} - 1` })
+        .where(ours(row));
       return;
     }
     const delivery = error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error), { permanent: false, cause: error });
     const reason = delivery.message.slice(0, 500);
-    if (delivery.permanent || row.attempts >= maxAttempts) {
-      options.logger.warn("outbox message failed for good", { id: row.id, club: row.clubId, attempts: row.attempts, reason });
-      await options.db.update(outbox).set({ status: "failed", lastError: reason, leaseUntil: null }).where(eq(outbox.id, row.id));
+    // The platform said when to come back (a rate limit): pause it, and don't count the attempt.
+    if (!delivery.permanent && delivery.retryAfterMs !== undefined) {
+      const until = now.getTime() + Math.max(delivery.retryAfterMs, 1000);
+      if (platform) pausedUntil.set(platform, Math.max(pausedUntil.get(platform) ?? 0, until));
+      options.logger.info("outbox message rate limited", { id: row.id, platform, inMs: until - now.getTime(), reason });
+      await options.db
+        .update(outbox)
+        .set({ status: "pending", lastError: reason, leaseUntil: null, nextAttemptAt: new Date(until), attempts: sql`${outbox.attempts} - 1` })
+        .where(ours(row));
       return;
     }
-    const wait = delivery.retryAfterMs ?? backoffMs(row.attempts);
+    if (delivery.permanent || row.attempts >= maxAttempts) {
+      options.logger.warn("outbox message failed for good", { id: row.id, club: row.clubId, attempts: row.attempts, reason });
+      // The reason stays for operators; the content goes, like a delivered message's.
+      await options.db.update(outbox).set({ status: "failed", lastError: reason, leaseUntil: null, payload: null }).where(ours(row));
+      return;
+    }
+    const wait = backoffMs(row.attempts);
     options.logger.info("outbox message will be retried", { id: row.id, attempt: row.attempts, inMs: wait, reason });
     await options.db
       .update(outbox)
       .set({ status: "pending", lastError: reason, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + wait) })
-      .where(eq(outbox.id, row.id));
+      .where(ours(row));
+  }
+
+  /**
+   * Renews our lease just before sending: a batch is sent one row after another, and a row must not
+   * outlive its lease while waiting its turn. False when another process has taken it meanwhile.
+   */
+  async function renewLease(row: Row): Promise<boolean> {
+    const renewed = await options.db
+      .update(outbox)
+      .set({ leaseUntil: new Date(clock.now().getTime() + leaseMs) })
+      .where(ours(row))
+      .returning({ id: outbox.id });
+    return renewed.length === 1;
   }
 
   /** One pass: claims and delivers everything due now. Returns how many rows it handled. */
@@ -150,13 +200,15 @@ export function createDispatcher(options: DispatcherOptions) {
       const rows = await claim();
       if (rows.length === 0) return handled;
       for (const row of rows) {
+        if (!(await renewLease(row))) continue;
+        const target: { platform?: Platform } = {};
         let failure: unknown;
         try {
-          await deliver(row);
+          await deliver(row, target);
         } catch (error) {
           failure = error ?? new Error("delivery failed");
         }
-        await settle(row, failure);
+        await settle(row, failure, target.platform);
         handled++;
       }
     }

@@ -1,5 +1,5 @@
 import cron from "node-cron";
-import { localDate } from "../core/dates.js";
+import { localDate, zonedTime } from "../core/dates.js";
 
 /**
  * The latest time in (after, upTo] at which a cron expression fires in a timezone, or undefined.
@@ -37,39 +37,4 @@ export function latestOccurrence(expression: string, timezone: string, after: Da
 function matchesDayOfMonth(allowed: Array<number | string>, year: number, month: number, day: number): boolean {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return allowed.some((v) => (v === "L" ? day === last : Number(v) === day));
-}
-
-/**
- * The instant a local wall-clock time happens in a timezone; undefined when it doesn't exist
- * (the hour skipped when clocks go forward). In the repeated hour when clocks go back, the first.
- */
-export function zonedTime(year: number, month: number, day: number, hour: number, minute: number, second: number, timezone: string): Date | undefined {
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  const candidates = new Set<number>();
-  for (const probe of [wall - 14 * 3_600_000, wall, wall + 14 * 3_600_000]) {
-    candidates.add(wall - offsetAt(new Date(probe), timezone));
-  }
-  const matching = [...candidates].filter((t) => wallClock(new Date(t), timezone) === wall).sort((a, b) => a - b);
-  return matching.length ? new Date(matching[0]!) : undefined;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** The wall-clock time at an instant in a timezone, as if it were UTC milliseconds. */
-function wallClock(instant: Date, timezone: string): number {
-  const parts = formatter(timezone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-}
-
-function offsetAt(instant: Date, timezone: string): number {
-  return wallClock(instant, timezone) - Math.floor(instant.getTime() / 1000) * 1000;
 }

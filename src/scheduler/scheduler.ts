@@ -76,8 +76,15 @@ export function createScheduler(options: SchedulerOptions) {
     return ran;
   }
 
-  /** Re-reads every club's schedule and (re)creates the node-cron tasks that changed. */
-  async function reload(): Promise<void> {
+  let reloading: Promise<void> = Promise.resolve();
+
+  /** Re-reads every club's schedule and (re)creates the node-cron tasks that changed; one at a time. */
+  function reload(): Promise<void> {
+    reloading = reloading.catch(() => undefined).then(reloadNow);
+    return reloading;
+  }
+
+  async function reloadNow(): Promise<void> {
     const seen = new Set<number>();
     for (const club of await loadClubs()) {
       seen.add(club.id);
@@ -86,15 +93,18 @@ export function createScheduler(options: SchedulerOptions) {
       const current = tasks.get(club.id);
       if (current?.signature === signature) continue;
       for (const task of current?.tasks ?? []) await task.destroy();
-      const created = jobsOn.map(([job, expression]) =>
-        cron.schedule(expression, (context) => fire(club.id, job, context.date), {
+      const created = jobsOn.map(([job, expression]) => {
+        const task = cron.schedule(expression, (context) => fire(club.id, job, context.date), {
           name: `club-${club.id}-${job}`,
           timezone: club.timezone,
           noOverlap: true,
-          // A slow run must not count as "missed"; the claim makes reruns harmless anyway.
           suppressMissedWarning: true,
-        }),
-      );
+        });
+        // node-cron drops a slot it reached more than a second late (a busy event loop): run it
+        // anyway; the claim keeps it to once.
+        task.on("execution:missed", (context) => void fire(club.id, job, context.date));
+        return task;
+      });
       tasks.set(club.id, { signature, tasks: created });
     }
     for (const [clubId, entry] of tasks) {
@@ -130,6 +140,7 @@ export function createScheduler(options: SchedulerOptions) {
     async stop() {
       stopped = true;
       clearTimeout(reloadTimer);
+      await reloading.catch(() => undefined);
       for (const entry of tasks.values()) for (const task of entry.tasks) await task.destroy();
       tasks.clear();
     },

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { argFields } from "../../src/core/args.js";
+import { isoWeek } from "../../src/core/dates.js";
 import { buildJobclubCommand } from "../../src/adapters/discord/command-options.js";
 import { createDiscordAdapter } from "../../src/adapters/discord/discord-adapter.js";
 import { createLogger } from "../../src/util/logger.js";
@@ -68,7 +69,7 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
     expect(textOf(await run(w.ana, "goal add", { text: "Reach out to 3 people" }))).toMatch(/^Goal 1 for \d{4}-W\d{2} set: Reach out to 3 people$/m);
     const list = await run(w.ana, "goal list");
     expect(textOf(list)).toContain("1. ⬜ Reach out to 3 people");
-    expect(buttonsOf(list.message)).toEqual([{ label: "Done #1", customId: "goal done 1" }]);
+    expect(buttonsOf(list.message)).toEqual([{ label: "Done #1", customId: `goal done 1 ${isoWeek(new Date(), "UTC")}` }]);
     expect(textOf(await run(w.ana, "goal done", { n: 1 }))).toContain("✅ Done: Reach out to 3 people");
   });
 

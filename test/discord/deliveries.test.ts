@@ -35,7 +35,7 @@ describe.each(backends)("Discord deliveries on $name", (backend) => {
   const callsTo = (path: string, after: number) => w.fake.calls.slice(after).filter((c) => c.path === path);
   /** The pause the dispatcher scheduled for a message, as it logged it. */
   const scheduledPause = (id: number) => {
-    const line = w.logs.find((l) => l.includes("outbox message will be retried") && l.includes(`"id":${id},`));
+    const line = w.logs.find((l) => (l.includes("outbox message will be retried") || l.includes("outbox message rate limited")) && l.includes(`"id":${id},`));
     return line ? Number(/"inMs":(\d+)/.exec(line)?.[1]) : undefined;
   };
 
@@ -54,7 +54,7 @@ describe.each(backends)("Discord deliveries on $name", (backend) => {
     // Nothing was sent while the pause lasted: the fake answers (and counts) any such request.
     expect(w.fake.earlyRetries).toEqual([]);
     const row = await latestRow();
-    expect(row).toMatchObject({ status: "sent", attempts: 2 });
+    expect(row).toMatchObject({ status: "sent", attempts: 1 });
     // The 429 reached the outbox, which waited Discord's retry_after (1 s), not its own 2 s backoff.
     const pause = scheduledPause(row.id)!;
     expect(pause).toBeGreaterThanOrEqual(1000);
@@ -74,8 +74,8 @@ describe.each(backends)("Discord deliveries on $name", (backend) => {
     expect(callsTo("/users/@me/channels", before).map((c) => c.status)).toEqual([429, 200]);
     expect(w.fake.earlyRetries).toEqual([]);
     const row = await latestRow();
-    expect(row).toMatchObject({ status: "sent", attempts: 2 });
-    expect(w.logs.some((l) => l.includes("will be retried") && l.includes("rate limited by Discord (global limit)"))).toBe(true);
+    expect(row).toMatchObject({ status: "sent", attempts: 1 });
+    expect(w.logs.some((l) => l.includes("outbox message rate limited") && l.includes("rate limited by Discord (global limit)"))).toBe(true);
   });
 
   it("retries a Discord server error through the outbox and delivers once", async () => {
@@ -89,6 +89,7 @@ describe.each(backends)("Discord deliveries on $name", (backend) => {
     // @discordjs/rest would have repeated the POST itself; for deliveries only the outbox retries.
     expect(callsTo(path, before).map((c) => c.status)).toEqual([502, 200]);
     expect(w.fake.messagesIn(general.id).filter((m) => m.content.includes("First interview booked"))).toHaveLength(1);
+    // A server error costs an attempt (a rate limit does not).
     expect(await latestRow()).toMatchObject({ status: "sent", attempts: 2 });
   });
 

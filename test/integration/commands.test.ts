@@ -48,13 +48,15 @@ describe.each(backends)("every command on $name", (backend) => {
     await h.run("ana", "goal add Apply to Globex");
     const list = await h.run("ana", "goal list");
     expect(list.text).toContain("1. ⬜ Reach out to 3 people");
-    expect(list.buttons?.map((b) => b.command)).toEqual(["goal done 1", "goal done 2"]);
+    expect(list.buttons?.map((b) => b.command)).toEqual(["goal done 1 2026-W47", "goal done 2 2026-W47"]);
     expect((await h.run("ana", "goal done 2")).text).toContain("Done: Apply to Globex");
     expect((await h.run("ana", "goal done 2")).text).toContain("already done");
     expect((await h.run("ana", "goal done 7")).tone).toBe("error");
-    // A new ISO week starts empty.
+    // A new ISO week starts empty, and last week's "Done #1" button still means last week's goal 1.
     h.clock.advance(7 * 86_400_000);
     expect((await h.run("ana", "goal list")).text).toContain("No goals");
+    expect((await h.run("ana", list.buttons![0]!.command)).text).toContain("Done: Reach out to 3 people");
+    expect((await h.run("ana", "goal done 1 last-week")).tone).toBe("error");
   });
 
   it("target add, list, stage and remove treat spellings of one company as one", async () => {

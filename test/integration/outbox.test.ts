@@ -38,7 +38,7 @@ describe.each(backends)("the outbox on $name", (backend) => {
     h.port.failNext(new DeliveryError("ratelimited", { permanent: false, retryAfterMs: 60_000 }));
     await h.run("ana", "thanks @bob");
     expect(h.port.deliveries).toHaveLength(0);
-    expect((await rows(database))[0]).toMatchObject({ status: "pending", attempts: 1, last_error: "ratelimited" });
+    expect((await rows(database))[0]).toMatchObject({ status: "pending", attempts: 0, last_error: "ratelimited" });
     // Not due yet: another pass sends nothing.
     await h.dispatcher.drain();
     expect(h.port.deliveries).toHaveLength(0);
@@ -46,13 +46,56 @@ describe.each(backends)("the outbox on $name", (backend) => {
     await h.dispatcher.drain();
     await h.dispatcher.drain();
     expect(h.port.deliveries).toHaveLength(1);
-    expect((await rows(database))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    // Waiting out a rate limit costs no attempt.
+    expect((await rows(database))[0]).toMatchObject({ status: "sent", attempts: 1 });
   });
 
-  it("a permanent failure stops at once and says why", async () => {
+  it("a rate limit pauses the platform: the rest of the batch waits without being sent or charged", async () => {
+    const port = recordingPort();
+    const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock });
+    for (let i = 0; i < 3; i++) {
+      await h.core.handle({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: "ana", displayName: "ana" }, via: "text", text: `thanks @bob ${i}` });
+    }
+    port.failNext(new DeliveryError("ratelimited", { permanent: false, retryAfterMs: 0 }));
+    await dispatcher.drain();
+    expect(port.deliveries).toHaveLength(0);
+    expect((await rows(database)).map((r) => [r.status, r.attempts])).toEqual([
+      ["pending", 0],
+      ["pending", 0],
+      ["pending", 0],
+    ]);
+    // Retry-After: 0 still waits a second, rather than spinning.
+    h.clock.advance(999);
+    await dispatcher.drain();
+    expect(port.deliveries).toHaveLength(0);
+    h.clock.advance(1);
+    await dispatcher.drain();
+    expect(port.deliveries.map((d) => d.reply.text)).toEqual(["💛 ana thanked you: “0”", "💛 ana thanked you: “1”", "💛 ana thanked you: “2”"]);
+  });
+
+  it("a process whose lease ran out cannot undo the delivery another process made", async () => {
+    const port = recordingPort();
+    let resume: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (resume = r));
+    const slow = { ...port, platform: "console" as const, sendDirect: async (...args: Parameters<typeof port.sendDirect>) => { await gate; return port.sendDirect(...args); } };
+    const stale = createDispatcher({ db: database.db, ports: [slow], logger: silentLogger, clock: h.clock, leaseMs: 1000 });
+    const fresh = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock, leaseMs: 1000 });
+    await h.core.handle({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: "ana", displayName: "ana" }, via: "text", text: "thanks @bob once" });
+    const stuck = stale.drain();
+    await new Promise((r) => setTimeout(r, 100));
+    h.clock.advance(2000);
+    await fresh.drain();
+    resume();
+    await stuck;
+    // The stale process did send (the one message in flight), but could not mark the row back.
+    expect((await rows(database))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    expect(port.deliveries).toHaveLength(2);
+  });
+
+  it("a permanent failure stops at once, says why, and keeps no content", async () => {
     h.port.failNext(new DeliveryError("channel_not_found", { permanent: true }));
     await h.run("ana", "win Offer!");
-    expect((await rows(database))[0]).toMatchObject({ status: "failed", attempts: 1, last_error: "channel_not_found" });
+    expect((await rows(database))[0]).toMatchObject({ status: "failed", attempts: 1, last_error: "channel_not_found", payload: null });
     expect(h.logs.some((l) => l.includes("failed for good") && l.includes("channel_not_found"))).toBe(true);
   });
 

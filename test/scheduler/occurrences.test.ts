@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { latestOccurrence, zonedTime } from "../../src/scheduler/occurrences.js";
+import { latestOccurrence } from "../../src/scheduler/occurrences.js";
+import { startOfIsoWeek, zonedMidnight, zonedTime } from "../../src/core/dates.js";
 import { describeSchedule, parseSchedule } from "../../src/core/schedule-spec.js";
 
 const at = (iso: string) => new Date(iso);
@@ -62,6 +63,14 @@ describe("the latest run of a schedule before a moment", () => {
     expect(latest("*/5 * * * * *", "UTC", "2026-01-01T00:00:00Z", "2026-01-01T00:00:12Z")).toBe("2026-01-01T00:00:10.000Z");
     expect(latest("0 8 * * 1-5", "Pacific/Kiritimati", "2026-11-19T00:00:00Z", "2026-11-20T00:00:00Z")).toBe("2026-11-19T18:00:00.000Z");
     expect(latest("0 9 * * 1", "Asia/Kolkata", "2026-11-22T00:00:00Z", "2026-11-23T12:00:00Z")).toBe("2026-11-23T03:30:00.000Z");
+  });
+
+  it("starts a day at its first minute where DST skips midnight", () => {
+    // Santiago, 6 Sep 2026 and Havana, 8 Mar 2026: clocks jump from 00:00 to 01:00.
+    expect(zonedMidnight(2026, 9, 6, "America/Santiago").toISOString()).toBe("2026-09-06T04:00:00.000Z");
+    expect(zonedMidnight(2026, 3, 8, "America/Havana").toISOString()).toBe("2026-03-08T05:00:00.000Z");
+    expect(zonedMidnight(2026, 11, 23, "Europe/Berlin").toISOString()).toBe("2026-11-22T23:00:00.000Z");
+    expect(startOfIsoWeek(new Date("2026-11-25T12:00:00Z"), "Asia/Kolkata").toISOString()).toBe("2026-11-22T18:30:00.000Z");
   });
 
   it("returns nothing when the window holds no run", () => {

@@ -102,6 +102,7 @@ describe("command lines", () => {
     ["intro bob Acme", /member must be a member mention/],
     ["intro accept", /intro id is missing/],
     ["log dinner", /activity must be one of/],
+    ["target add !!!", /company needs letters or digits/],
     ["thanks", /member is missing/],
     ["profile status retired", /status must be one of: searching, employed, paused/],
   ];

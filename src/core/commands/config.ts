@@ -108,7 +108,7 @@ export const digestPreview = defineCommand({
   args: z.object({}),
   async run(ctx) {
     await requireOrganiser(ctx);
-    const digest = await buildDigest(ctx.store, ctx.club, ctx.clock.now());
+    const { about: _about, ...digest } = await buildDigest(ctx.store, ctx.club, ctx.clock.now());
     return { ...digest, visibility: "private" };
   },
 });

@@ -43,7 +43,7 @@ export const goalList = defineCommand({
       .map((g, i) => ({ g, n: i + 1 }))
       .filter(({ g }) => !g.done)
       .slice(0, 5)
-      .map(({ n }) => ({ label: `Done #${n}`, command: `goal done ${n}` }));
+      .map(({ n }) => ({ label: `Done #${n}`, command: `goal done ${n} ${week}` }));
     return privateReply(`${lines.join("\n")}\n${done} of ${plural(goals.length, "goal")} done.`, { title: `Goals for ${week}`, buttons });
   },
 });
@@ -72,11 +72,16 @@ export const goalCarry = defineCommand({
 export const goalDone = defineCommand({
   name: "goal done",
   summary: "Mark this week's goal number n as done",
-  usage: "goal done <n>",
-  examples: ["goal done 2"],
-  args: z.object({ n: arg.int({ min: 1, max: MAX_GOALS_PER_WEEK, label: "goal number", description: "The goal's number in `goal list`" }) }),
-  async run(ctx, { n }) {
-    const week = thisWeek(ctx);
+  usage: "goal done <n> [week]",
+  examples: ["goal done 2", "goal done 1 2026-W47"],
+  args: z.object({
+    n: arg.int({ min: 1, max: MAX_GOALS_PER_WEEK, label: "goal number", description: "The goal's number in `goal list`" }),
+    // Buttons name their week, so a Friday "Done #2" clicked on Monday still means Friday's goal 2.
+    week: arg.word({ max: 8, optional: true, label: "week", description: "The ISO week, e.g. 2026-W47 (default: this week)" }),
+  }),
+  async run(ctx, { n, week: givenWeek }) {
+    if (givenWeek !== undefined && !/^\d{4}-W\d{2}$/i.test(givenWeek)) throw new UserError("GOAL.WEEK", `“${givenWeek}” is not an ISO week like 2026-W47.`, "goal done <n> [week]");
+    const week = givenWeek?.toUpperCase() ?? thisWeek(ctx);
     const goals = await ctx.store.plans.goalsOfWeek(ctx.me.id, week);
     const goal = goals[n - 1];
     if (!goal) {

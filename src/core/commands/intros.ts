@@ -27,7 +27,7 @@ export const introRequest = defineCommand({
   args: z.object({
     helper: arg.mention({ label: "member", description: "Who you'd like the introduction from" }),
     kind: arg.choice(helpKinds, { optional: true, label: "kind of help", description: "information, contact, connection or referral" }),
-    company: arg.text({ max: 100, label: "company", description: "The company", autocomplete: "company" }),
+    company: arg.company({ description: "The company" }),
     ask: arg.text({ max: 500, optional: true, label: "ask", description: "What you'd like help with" }),
   }),
   async run(ctx, args) {
@@ -43,6 +43,7 @@ export const introRequest = defineCommand({
       if (split) ({ company: companyName, rest: ask } = split);
     }
     const company = await ctx.store.companies.resolve(companyName, now);
+    await ctx.store.intros.lockNumbering();
     const open = await ctx.store.intros.findOpen(ctx.me.id, helper.id, company.id);
     if (open) {
       throw new UserError("INTRO.DUPLICATE", `You already asked ${helper.displayName} about ${company.name} (#${open.number}, ${open.status}).`);

@@ -7,7 +7,7 @@ import { tieRelations } from "../vocabulary.js";
 import { knownCompany } from "../services/companies.js";
 import { OWN_RELATION_PHRASES, askButtons, describePaths, endSentence } from "../services/intros.js";
 
-const company = () => arg.text({ max: 100, label: "company", description: "Company name", autocomplete: "company" });
+const company = () => arg.company();
 
 export const networkAdd = defineCommand({
   name: "network add",

@@ -6,7 +6,7 @@ import { UserError } from "../errors.js";
 import { targetStages } from "../vocabulary.js";
 import { knownCompany } from "../services/companies.js";
 
-const company = () => arg.text({ max: 100, label: "company", description: "Company name", autocomplete: "company" });
+const company = () => arg.company();
 const stageArg = <O extends boolean>(optional: O) =>
   arg.choice(targetStages, { optional, position: "end", label: "stage", description: "researching, contacting, applied, interviewing or offer" });
 

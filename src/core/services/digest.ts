@@ -8,7 +8,7 @@ import type { Field, Reply } from "../types.js";
  * set and met, introductions, the most generous helpers, new targets and the open asks. Short lines,
  * one field per section, so it reads well as Block Kit, a Discord embed and plain text.
  */
-export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Promise<Reply> {
+export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Promise<Reply & { about: number[] }> {
   const from = startOfIsoWeek(at, club.timezone);
   const to = new Date(at.getTime() + 1);
   const week = isoWeek(at, club.timezone);
@@ -41,5 +41,7 @@ export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Pr
     fields,
     visibility: "public",
     tone: "info",
+    // Who it names, so forget-me can find a digest still waiting to go out.
+    about: [...new Set([...wins.slice(0, 10).map((w) => w.memberId), ...helpers.map((h) => h.memberId)])],
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { clubs } from "./clubs.js";
 import { members } from "./members.js";
@@ -41,6 +42,8 @@ export const intros = pgTable(
   },
   (t) => [
     uniqueIndex("intros_club_number").on(t.clubId, t.number),
+    // One open request per requester, helper and company, even when two clicks race.
+    uniqueIndex("intros_open_pair").on(t.clubId, t.requesterId, t.helperId, t.companyId).where(sql`status in ('requested', 'accepted')`),
     index("intros_helper_status").on(t.helperId, t.status),
     index("intros_requester").on(t.requesterId),
   ],

@@ -65,5 +65,6 @@ export const matchSuggestions = pgTable(
   (t) => [
     index("match_suggestions_pair").on(t.clubId, t.memberId, t.helperId),
     index("match_suggestions_helper_week").on(t.clubId, t.helperId, t.isoWeek),
+    index("match_suggestions_club_created").on(t.clubId, t.createdAt),
   ],
 );

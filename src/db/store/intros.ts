@@ -27,6 +27,14 @@ export function introStore(db: Db, clubId: number) {
       return row!;
     },
 
+    /**
+     * Takes the club's numbering lock before checking for a duplicate request, so two racing clicks
+     * on one "Ask" button see each other: the second waits, then finds the first.
+     */
+    async lockNumbering(): Promise<void> {
+      await db.select({ id: clubs.id }).from(clubs).where(eq(clubs.id, clubId)).for("update");
+    },
+
     /** Locks the intro for a state change; only this club's numbers are found. */
     async lockByNumber(number: number): Promise<IntroRow | undefined> {
       const rows = await db

@@ -1,6 +1,7 @@
 import { and, arrayContains, eq, or, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client.js";
+import type { OutboundMessage } from "../../core/outbound.js";
 import { activities, clubOrganisers, goals, intros, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
 
 /**
@@ -28,20 +29,30 @@ function ownedBy(entry: (typeof personalTables)[number], clubId: number, memberI
 
 export function personalDataStore(db: Db, clubId: number) {
   return {
-    /** All rows that are about the member, by table; pending messages about them included. */
+    /**
+     * All rows that are about the member, by table, and the messages still waiting to reach them.
+     * Waiting messages to others that merely mention them are left out: those are the others' mail.
+     */
     async export(memberId: number): Promise<Record<string, unknown[]>> {
       const result: Record<string, unknown[]> = {};
       for (const entry of personalTables) {
         result[entry.name] = await db.select().from(entry.table).where(ownedBy(entry, clubId, memberId));
       }
-      result.outbox = await db
+      const queued = await db
         .select({ id: outbox.id, status: outbox.status, payload: outbox.payload, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
         .from(outbox)
         .where(and(eq(outbox.clubId, clubId), arrayContains(outbox.memberIds, [memberId])));
+      result.outbox = queued.filter((row) => {
+        const message = row.payload as OutboundMessage | null;
+        return message !== null && (message.kind === "direct" ? message.to === memberId : message.kind === "room" && message.members.includes(memberId));
+      });
       return result;
     },
 
-    /** Deletes the member and everything about them. Returns rows deleted per table. */
+    /**
+     * Deletes the member and everything about them, including waiting messages that carry their
+     * name or words, even to others: "complete" beats one late notification. Returns rows per table.
+     */
     async forget(memberId: number): Promise<Record<string, number>> {
       const counts: Record<string, number> = {};
       const queued = await db

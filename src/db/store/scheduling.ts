@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import {
   activities,
@@ -18,6 +18,13 @@ import {
 } from "../schema/index.js";
 import type { ClubSchedules, ScheduledJob } from "../../core/vocabulary.js";
 import type { MemberRow } from "./members.js";
+
+/** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
+async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < ids.length; i += 5000) rows.push(...(await query(ids.slice(i, i + 5000))));
+  return rows;
+}
 
 /** Active and reachable: not paused (or the pause has run out). */
 const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pausedUntil, now));
@@ -72,18 +79,20 @@ export function schedulingStore(db: Db, clubId: number) {
     },
 
     async goalsOfWeeks(memberIds: number[], weeks: string[]) {
-      if (memberIds.length === 0 || weeks.length === 0) return [];
-      return db
-        .select({ memberId: goals.memberId, isoWeek: goals.isoWeek, text: goals.text, done: goals.done, id: goals.id })
-        .from(goals)
-        .where(and(eq(goals.clubId, clubId), inArray(goals.isoWeek, weeks), inArray(goals.memberId, memberIds)))
-        .orderBy(goals.createdAt, goals.id);
+      if (weeks.length === 0) return [];
+      return inSlices(memberIds, (slice) =>
+        db
+          .select({ memberId: goals.memberId, isoWeek: goals.isoWeek, text: goals.text, done: goals.done, id: goals.id })
+          .from(goals)
+          .where(and(eq(goals.clubId, clubId), inArray(goals.isoWeek, weeks), inArray(goals.memberId, slice)))
+          .orderBy(goals.createdAt, goals.id),
+      );
     },
 
     /** Ties untouched for longer than each member's keep-in-touch cadence. */
     async staleTies(memberIds: number[], now: Date) {
-      if (memberIds.length === 0) return [];
-      return db
+      return inSlices(memberIds, (slice) =>
+        db
         .select({ memberId: networkTies.memberId, company: companies.name, relation: networkTies.relation, touchedAt: networkTies.touchedAt })
         .from(networkTies)
         .innerJoin(members, eq(members.id, networkTies.memberId))
@@ -91,18 +100,19 @@ export function schedulingStore(db: Db, clubId: number) {
         .where(
           and(
             eq(networkTies.clubId, clubId),
-            inArray(networkTies.memberId, memberIds),
+            inArray(networkTies.memberId, slice),
             sql`${networkTies.touchedAt} <= ${now}::timestamptz - make_interval(days => ${members.keepInTouchDays})`,
           ),
         )
-        .orderBy(networkTies.touchedAt);
+        .orderBy(networkTies.touchedAt),
+      );
     },
 
     // --- The digest's figures for a period [from, to) ---
 
     async winsBetween(from: Date, to: Date) {
       return db
-        .select({ name: members.displayName, text: wins.text })
+        .select({ memberId: wins.memberId, name: members.displayName, text: wins.text })
         .from(wins)
         .innerJoin(members, eq(members.id, wins.memberId))
         .where(and(eq(wins.clubId, clubId), gte(wins.createdAt, from), lt(wins.createdAt, to)))
@@ -131,15 +141,15 @@ export function schedulingStore(db: Db, clubId: number) {
     },
 
     /** Thanks received plus intros accepted in the period, most first. */
-    async generousHelpers(from: Date, to: Date, limit = 3): Promise<Array<{ name: string; count: number }>> {
+    async generousHelpers(from: Date, to: Date, limit = 3): Promise<Array<{ memberId: number; name: string; count: number }>> {
       const rows = await db.execute(sql`
-        select m.display_name as name, count(*)::int as count from (
+        select m.id as member_id, m.display_name as name, count(*)::int as count from (
           select ${thanks.toMemberId} as member_id from ${thanks} where ${thanks.clubId} = ${clubId} and ${thanks.createdAt} >= ${from} and ${thanks.createdAt} < ${to}
           union all
           select ${intros.helperId} from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted' and ${intros.respondedAt} >= ${from} and ${intros.respondedAt} < ${to}
         ) h join ${members} m on m.id = h.member_id
         group by m.id, m.display_name order by count desc, m.display_name limit ${limit}`);
-      return (rows as unknown as { rows: Array<{ name: string; count: number }> }).rows.map((r) => ({ name: r.name, count: Number(r.count) }));
+      return (rows as unknown as { rows: Array<{ member_id: number; name: string; count: number }> }).rows.map((r) => ({ memberId: Number(r.member_id), name: r.name, count: Number(r.count) }));
     },
 
     /** Companies first targeted in the period. */
@@ -162,7 +172,7 @@ export function schedulingStore(db: Db, clubId: number) {
         .select({ company: companies.name, seekers: sql<number>`count(distinct ${targets.memberId})::int` })
         .from(targets)
         .innerJoin(companies, eq(companies.id, targets.companyId))
-        .where(and(eq(targets.clubId, clubId), sql`not exists (select 1 from ${networkTies} where ${networkTies.companyId} = ${targets.companyId} and ${networkTies.memberId} <> ${targets.memberId})`))
+        .where(and(eq(targets.clubId, clubId), sql`not exists (select 1 from ${networkTies} where ${networkTies.clubId} = ${clubId} and ${networkTies.companyId} = ${targets.companyId} and ${networkTies.memberId} <> ${targets.memberId})`))
         .groupBy(companies.id, companies.name)
         .orderBy(desc(sql`count(distinct ${targets.memberId})`), companies.name)
         .limit(limit);
@@ -171,32 +181,41 @@ export function schedulingStore(db: Db, clubId: number) {
 
     // --- Intro follow-ups ---
 
-    async introsAwaitingReminder(before: Date) {
-      return db.select().from(intros).where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before), sql`${intros.remindedAt} is null`));
-    },
+    // Each step changes the rows it picks in the same statement, so an intro accepted meanwhile
+    // (the helper answered while the job ran) is never expired, reminded or asked about twice.
 
-    async introsToExpire(before: Date) {
-      return db.select().from(intros).where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before)));
-    },
-
-    /** Accepted a week ago (or answered "not yet" a week ago) and not asked since. */
-    async introsToFollowUp(before: Date) {
+    /** Requests unanswered since `before`: expired now, and returned. */
+    async expireIntros(before: Date, now: Date) {
       return db
-        .select()
-        .from(intros)
+        .update(intros)
+        .set({ status: "expired", respondedAt: now })
+        .where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before)))
+        .returning();
+    },
+
+    /** Requests unanswered since `before` and not yet reminded: marked reminded now, and returned. */
+    async claimReminders(before: Date, now: Date) {
+      return db
+        .update(intros)
+        .set({ remindedAt: now })
+        .where(and(eq(intros.clubId, clubId), eq(intros.status, "requested"), lte(intros.requestedAt, before), isNull(intros.remindedAt)))
+        .returning();
+    },
+
+    /** Accepted (or answered "not yet") before `before` and not asked since: marked asked now, and returned. */
+    async claimFollowUps(before: Date, now: Date) {
+      return db
+        .update(intros)
+        .set({ followedUpAt: now })
         .where(
           and(
             eq(intros.clubId, clubId),
             eq(intros.status, "accepted"),
-            sql`${intros.followedUpAt} is null`,
-            sql`(${intros.outcome} is null and ${intros.respondedAt} <= ${before}) or (${intros.outcome} = 'not-yet' and ${intros.outcomeAt} <= ${before})`,
+            isNull(intros.followedUpAt),
+            or(and(isNull(intros.outcome), lte(intros.respondedAt, before)), and(eq(intros.outcome, "not-yet"), lte(intros.outcomeAt, before))),
           ),
-        );
-    },
-
-    async markIntros(ids: number[], patch: { remindedAt?: Date; followedUpAt?: Date; status?: "expired"; respondedAt?: Date }): Promise<void> {
-      if (ids.length === 0) return;
-      await db.update(intros).set(patch).where(and(eq(intros.clubId, clubId), inArray(intros.id, ids)));
+        )
+        .returning();
     },
 
     // --- Matching inputs ---
@@ -214,12 +233,13 @@ export function schedulingStore(db: Db, clubId: number) {
 
     /** Ties of unpaused members to the given companies. */
     async helperTies(companyIds: number[], now: Date) {
-      if (companyIds.length === 0) return [];
-      return db
+      return inSlices(companyIds, (slice) =>
+        db
         .select({ memberId: networkTies.memberId, companyId: networkTies.companyId, relation: networkTies.relation, displayName: members.displayName })
         .from(networkTies)
         .innerJoin(members, eq(members.id, networkTies.memberId))
-        .where(and(eq(networkTies.clubId, clubId), inArray(networkTies.companyId, companyIds), notPaused(now)));
+        .where(and(eq(networkTies.clubId, clubId), inArray(networkTies.companyId, slice), notPaused(now))),
+      );
     },
 
     /** When each member last helped: an accepted intro or thanks received. */
@@ -248,6 +268,11 @@ export function schedulingStore(db: Db, clubId: number) {
       // Declined and expired asks, and intros already under way, all make a suggestion pointless.
       for (const p of asked) pairs.add(`${p.memberId}:${p.helperId}`);
       return pairs;
+    },
+
+    /** Suggestions older than the repeat window have done their job; they are not kept. */
+    async pruneSuggestions(before: Date): Promise<void> {
+      await db.delete(matchSuggestions).where(and(eq(matchSuggestions.clubId, clubId), lt(matchSuggestions.createdAt, before)));
     },
 
     async suggestionsThisWeek(isoWeek: string): Promise<Map<number, number>> {

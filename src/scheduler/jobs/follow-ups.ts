@@ -27,7 +27,7 @@ export const followUps: Job = async (ctx) => {
   };
   const companyName = async (id: number) => (await store.companies.get(id))?.name ?? "the company";
 
-  const expiring = await s.introsToExpire(new Date(now.getTime() - EXPIRE_AFTER_DAYS * DAY));
+  const expiring = await s.expireIntros(new Date(now.getTime() - EXPIRE_AFTER_DAYS * DAY), now);
   for (const intro of expiring) {
     const [requester, helper, company] = [await person(intro.requesterId), await person(intro.helperId), await companyName(intro.companyId)];
     if (!requester || !helper) continue;
@@ -49,11 +49,8 @@ export const followUps: Job = async (ctx) => {
     });
     sent++;
   }
-  await s.markIntros(expiring.map((i) => i.id), { status: "expired", respondedAt: now });
 
-  const expired = new Set(expiring.map((i) => i.id));
-  const silent = (await s.introsAwaitingReminder(new Date(now.getTime() - REMIND_AFTER_DAYS * DAY))).filter((i) => !expired.has(i.id));
-  const reminded: number[] = [];
+  const silent = await s.claimReminders(new Date(now.getTime() - REMIND_AFTER_DAYS * DAY), now);
   for (const intro of silent) {
     const [requester, helper] = [await person(intro.requesterId), await person(intro.helperId)];
     if (!requester || !helper || isPaused(helper, now)) continue;
@@ -65,12 +62,10 @@ export const followUps: Job = async (ctx) => {
       dedupeKey: `intro:${intro.number}:reminder`,
       reply: { ...request, title: `Reminder: ${request.title}`, text: `A gentle reminder: ${requester.displayName} is waiting for your answer. Either answer is fine!\n\n${request.text}` },
     });
-    reminded.push(intro.id);
     sent++;
   }
-  await s.markIntros(reminded, { remindedAt: now });
 
-  const met = await s.introsToFollowUp(new Date(now.getTime() - ASK_OUTCOME_AFTER_DAYS * DAY));
+  const met = await s.claimFollowUps(new Date(now.getTime() - ASK_OUTCOME_AFTER_DAYS * DAY), now);
   for (const intro of met) {
     const [requester, helper, company] = [await person(intro.requesterId), await person(intro.helperId), await companyName(intro.companyId)];
     if (!requester || !helper) continue;
@@ -99,6 +94,5 @@ export const followUps: Job = async (ctx) => {
       sent++;
     }
   }
-  await s.markIntros(met.map((i) => i.id), { followedUpAt: now });
   return sent;
 };

@@ -36,7 +36,14 @@ const stillWanted: Reply = {
  * Sends a prompt to each member, respecting their answer history: after three ignored prompts in a
  * row a member gets one "still want these?" instead, and nothing more until they answer.
  */
-export async function sendPrompts(ctx: JobContext, members: MemberRow[], build: (member: MemberRow) => Reply | undefined, key: string): Promise<number> {
+export async function sendPrompts(
+  ctx: JobContext,
+  members: MemberRow[],
+  build: (member: MemberRow) => Reply | undefined,
+  key: string,
+  /** Other members a member's message names (so forget-me finds it). */
+  aboutOf: (member: MemberRow) => number[] = () => [],
+): Promise<number> {
   const messages: OutboundMessage[] = [];
   const prompted: number[] = [];
   const asked: number[] = [];
@@ -49,7 +56,7 @@ export async function sendPrompts(ctx: JobContext, members: MemberRow[], build: 
     }
     const reply = build(member);
     if (!reply) continue;
-    messages.push({ kind: "direct", to: member.id, reply, dedupeKey: `${key}:${member.id}` });
+    messages.push({ kind: "direct", to: member.id, reply, dedupeKey: `${key}:${member.id}`, about: aboutOf(member) });
     prompted.push(member.id);
   }
   await ctx.sendMany(messages);

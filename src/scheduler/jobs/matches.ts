@@ -23,7 +23,9 @@ export const matches: Job = async (ctx) => {
   if (seekers.length === 0) return 0;
   const ties = await s.helperTies([...new Set(seekers.map((x) => x.companyId))], ctx.now);
   const lastHelped = await s.lastHelped();
-  const skipPairs = await s.pairsToSkip(new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK));
+  const repeatWindow = new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK);
+  await s.pruneSuggestions(repeatWindow);
+  const skipPairs = await s.pairsToSkip(repeatWindow);
   const helperLoad = await s.suggestionsThisWeek(week);
   const { suggestions, buddies } = computeMatches({ seekers, ties, lastHelped, skipPairs, helperLoad, now: ctx.now, helperCap: HELPER_WEEKLY_CAP, perMember: SUGGESTIONS_PER_MEMBER });
   await s.recordSuggestions(suggestions.map((x) => ({ memberId: x.memberId, helperId: x.helperId, companyId: x.companyId })), week, ctx.now);
@@ -47,5 +49,6 @@ export const matches: Job = async (ctx) => {
       return { title: "Your matches this week", text: `Hi ${member.displayName}!\n${lines.join("\n\n")}`, visibility: "private", tone: "info", buttons };
     },
     `matches:${ctx.slot.toISOString()}`,
+    (member) => [...(suggestionsOf.get(member.id) ?? []).map((x) => x.helperId), ...(buddies.get(member.id) ?? []).map((b) => b.memberId)],
   );
 };

@@ -63,7 +63,7 @@ export const checkIn: Job = async (ctx) => {
         .map((g, i) => ({ g, n: i + 1 }))
         .filter(({ g }) => !g.done)
         .slice(0, 5)
-        .map(({ n }) => ({ label: `Done #${n}`, command: `goal done ${n}` }));
+        .map(({ n }) => ({ label: `Done #${n}`, command: `goal done ${n} ${weekOf(member)}` }));
       return { title: "Friday check-in", text: `Happy Friday, ${member.displayName}!\n${lines.join("\n\n")}`, visibility: "private", tone: "info", buttons };
     },
     `check-in:${ctx.slot.toISOString()}`,

@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "intros_open_pair" ON "intros" USING btree ("club_id","requester_id","helper_id","company_id") WHERE status in ('requested', 'accepted');--> statement-breakpoint
+CREATE INDEX "match_suggestions_club_created" ON "match_suggestions" USING btree ("club_id","created_at");
