@@ -4,21 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createScratchDatabase } from "../support/databases.js";
+import { userEnv } from "../support/processes.js";
 
 interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** The environment of a new user: no platform tokens, no database URL. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(SLACK_|DISCORD_|DATABASE_URL|TEST_DATABASE_URL|DATA_DIR|VITEST|NODE_OPTIONS)/.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
 }
 
 /** Runs `npm start` as a user would, typing `input`, and waits for it to exit. */

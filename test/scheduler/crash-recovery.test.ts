@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createScratchDatabase } from "../support/databases.js";
+import { freePort, userEnv } from "../support/processes.js";
 import { startFakeSlackApi } from "../slack/fake-slack-api.js";
 import { openPostgres, queryRows } from "../../src/db/client.js";
 import { createCore } from "../../src/core/core.js";
@@ -20,18 +20,8 @@ const SECRET = "crash-test-signing-secret-0001";
 const MEMBERS = 500;
 const userId = (i: number) => `U${String(i).padStart(5, "0")}`;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function startBot(env: Record<string, string>) {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(SLACK_|DISCORD_|DATABASE_URL|TEST_DATABASE_URL|VITEST|NODE_OPTIONS|PORT|LOG_LEVEL)/.test(key)) clean[key] = value;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...clean, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: userEnv(env), stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));

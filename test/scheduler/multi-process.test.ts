@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createScratchDatabase } from "../support/databases.js";
+import { userEnv } from "../support/processes.js";
 import { openPostgres, queryRows } from "../../src/db/client.js";
 import { createCore } from "../../src/core/core.js";
 import { CONSOLE_CLUB } from "../../src/adapters/console/console-adapter.js";
@@ -12,10 +13,8 @@ import { silentLogger } from "../../src/util/logger.js";
 
 /** A bot process as a user starts it, on a shared Postgres, with stdin held open so it keeps running. */
 function startBot(databaseUrl: string): { child: ChildProcess; output: () => string; banner: Promise<void>; exited: Promise<number | null> } {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(SLACK_|DISCORD_|DATABASE_URL|TEST_DATABASE_URL|VITEST|NODE_OPTIONS)/.test(key)) env[key] = value;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-mp-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: userEnv({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir }), stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let resolveBanner: () => void;
   const banner = new Promise<void>((resolve) => (resolveBanner = resolve));

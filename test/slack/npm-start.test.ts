@@ -1,25 +1,15 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeSlackApi, type FakeSlackApi } from "./fake-slack-api.js";
+import { freePort, userEnv } from "../support/processes.js";
 import { sendSigned, slashCommandBody } from "./sign.js";
 
 const SECRET = "npm-start-signing-secret-0123456789";
 const BOT_TOKEN = "xoxb-9999-8888-NpmStartBotToken";
 const TEAM = "T0START";
-
-/** The environment a user would have: only what the test sets, no test database, no other platform. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(SLACK_|DISCORD_|DATABASE_URL|TEST_DATABASE_URL|DATA_DIR|VITEST|NODE_OPTIONS|PORT|LOG_LEVEL)/.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
-}
 
 /**
  * Starts Warmpath as a user would: `npm start`, or what it runs (`tsx src/main.ts`) when the test must
@@ -66,14 +56,6 @@ function launch(how: "npm start" | "tsx", env: Record<string, string>) {
 }
 
 const launched: Array<{ pid: number; running: () => boolean }> = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // Each case starts a real process (npm, tsx, a fresh PGlite): slow on a busy two-core machine.
 describe("npm start with Slack tokens", { timeout: 180_000 }, () => {

@@ -9,11 +9,11 @@ import { splitAtKnownCompany } from "../services/companies.js";
 import {
   RELATION_PHRASES,
   askButtons,
-  describePaths,
   helperRequestMessage,
   introParties,
   lockIntro,
   nextBestHelpers,
+  otherPathsText,
   roomMessage,
 } from "../services/intros.js";
 
@@ -106,9 +106,6 @@ export const introDecline = defineCommand({
     const companyName = (await ctx.store.companies.get(intro.companyId))?.name ?? "the company";
     const next = await nextBestHelpers(ctx.store, ctx.clock.now(), { ...intro, status: "declined" });
     const because = reason ? ` They said: “${reason}”` : "";
-    const alternatives = next.length
-      ? `\nOther warm paths to ${companyName}:\n${describePaths(next, companyName)}`
-      : `\nNobody else in the club has a warm path to ${companyName} yet; the weekly digest will ask around.`;
     await ctx.send({
       kind: "direct",
       to: requester.id,
@@ -116,7 +113,7 @@ export const introDecline = defineCommand({
       dedupeKey: `intro:${intro.number}:declined`,
       reply: {
         title: `Intro #${id}: ${companyName}`,
-        text: `${helper.displayName} can't help with ${companyName} right now.${because} No hard feelings: it happens, and there are other paths.${alternatives}`,
+        text: `${helper.displayName} can't help with ${companyName} right now.${because} No hard feelings: it happens, and there are other paths.${otherPathsText(next, companyName)}`,
         visibility: "private",
         tone: "info",
         buttons: askButtons(next, companyName),

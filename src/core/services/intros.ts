@@ -26,6 +26,13 @@ export function describePaths(paths: WarmPath[], company: string): string {
   return paths.map((p, i) => `${i + 1}. ${nameWithHeadline(p)} ${RELATION_PHRASES[p.relation]} ${company}`).join("\n");
 }
 
+/** The rest of a "not this time" message: the other warm paths, or that the digest will ask around. */
+export function otherPathsText(next: WarmPath[], company: string): string {
+  return next.length
+    ? `\nOther warm paths to ${company}:\n${describePaths(next, company)}`
+    : `\nNobody else in the club has a warm path to ${company} yet; the weekly digest will ask around.`;
+}
+
 /**
  * Who else could help a requester with a company: warm paths minus the requester, the helper who
  * just said no, and anyone who already declined them for it.

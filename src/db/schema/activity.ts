@@ -1,6 +1,6 @@
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
-import { members } from "./members.js";
+import { clubColumn } from "./clubs.js";
+import { memberColumn } from "./members.js";
 import { companies } from "./companies.js";
 import { intros } from "./intros.js";
 import { activityKinds, helpKinds } from "../../core/vocabulary.js";
@@ -13,12 +13,8 @@ export const activities = pgTable(
   "activities",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
     kind: text("kind", { enum: activityKinds }).notNull(),
     note: text("note"),
     companyId: integer("company_id").references(() => companies.id, { onDelete: "set null" }),
@@ -31,12 +27,8 @@ export const wins = pgTable(
   "wins",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
     text: text("text").notNull(),
     createdAt: createdAt(),
   },
@@ -48,15 +40,9 @@ export const thanks = pgTable(
   "thanks",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    fromMemberId: integer("from_member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    toMemberId: integer("to_member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    fromMemberId: memberColumn("from_member_id"),
+    toMemberId: memberColumn("to_member_id"),
     kind: text("kind", { enum: helpKinds }),
     note: text("note"),
     introId: integer("intro_id").references(() => intros.id, { onDelete: "set null" }),

@@ -20,6 +20,12 @@ export const clubs = pgTable("clubs", {
   createdAt: createdAt(),
 });
 
+/** The owning club of a row: every club-owned table has one, and rows go with their club. */
+export const clubColumn = () =>
+  integer("club_id")
+    .notNull()
+    .references(() => clubs.id, { onDelete: "cascade" });
+
 /**
  * Where a club lives on a platform. A club is found by (platform, external id); one club may later
  * be linked to both a Slack workspace and a Discord guild.
@@ -28,9 +34,7 @@ export const clubLinks = pgTable(
   "club_links",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
     platform: text("platform", { enum: ["slack", "discord", "console"] }).notNull(),
     externalId: text("external_id").notNull(),
     createdAt: createdAt(),

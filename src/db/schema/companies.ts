@@ -1,5 +1,5 @@
 import { integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
+import { clubColumn } from "./clubs.js";
 import { createdAt, id } from "./_helpers.js";
 
 /** The club's shared vocabulary of companies: one row per normalised name. */
@@ -7,9 +7,7 @@ export const companies = pgTable(
   "companies",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
     /** As first typed, for display. */
     name: text("name").notNull(),
     normalizedName: text("normalized_name").notNull(),
@@ -17,3 +15,9 @@ export const companies = pgTable(
   },
   (t) => [uniqueIndex("companies_club_normalized").on(t.clubId, t.normalizedName)],
 );
+
+/** A column pointing at one of the club's companies. */
+export const companyColumn = (name: string) =>
+  integer(name)
+    .notNull()
+    .references(() => companies.id, { onDelete: "cascade" });

@@ -1,18 +1,14 @@
-import { boolean, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
-import { members } from "./members.js";
+import { boolean, index, pgTable, text } from "drizzle-orm/pg-core";
+import { clubColumn } from "./clubs.js";
+import { memberColumn } from "./members.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 export const goals = pgTable(
   "goals",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
     text: text("text").notNull(),
     /** ISO week in the member's timezone, e.g. 2026-W47. */
     isoWeek: text("iso_week").notNull(),

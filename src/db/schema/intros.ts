@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
-import { members } from "./members.js";
-import { companies } from "./companies.js";
+import { clubColumn } from "./clubs.js";
+import { memberColumn } from "./members.js";
+import { companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 import { helpKinds, introOutcomes, introStatuses } from "../../core/vocabulary.js";
@@ -13,20 +13,12 @@ export const intros = pgTable(
   "intros",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
     /** Short per-club number users type: `intro accept 12`. */
     number: integer("number").notNull(),
-    requesterId: integer("requester_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    helperId: integer("helper_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    companyId: integer("company_id")
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    requesterId: memberColumn("requester_id"),
+    helperId: memberColumn("helper_id"),
+    companyId: companyColumn("company_id"),
     ask: text("ask"),
     kind: text("kind", { enum: helpKinds }).notNull().default("connection"),
     status: text("status", { enum: introStatuses }).notNull().default("requested"),

@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
+import { clubColumn } from "./clubs.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 import { memberStatuses, nudgeStates } from "../../core/vocabulary.js";
@@ -9,9 +9,7 @@ export const members = pgTable(
   "members",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
     displayName: text("display_name").notNull(),
     /** The role they are looking for. */
     headline: text("headline"),
@@ -33,6 +31,12 @@ export const members = pgTable(
   (t) => [index("members_club").on(t.clubId), uniqueIndex("members_club_id").on(t.clubId, t.id)],
 );
 
+/** A column pointing at a member; the row is deleted with the member (forget-me relies on it). */
+export const memberColumn = (name: string) =>
+  integer(name)
+    .notNull()
+    .references(() => members.id, { onDelete: "cascade" });
+
 /**
  * Which platform account is which member. Identity lives here and only here, so a member keeps
  * one record when the club spans Slack and Discord.
@@ -41,12 +45,8 @@ export const platformUsers = pgTable(
   "platform_users",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
     platform: text("platform", { enum: ["slack", "discord", "console"] }).notNull(),
     platformUserId: text("platform_user_id").notNull(),
     createdAt: createdAt(),

@@ -1,7 +1,7 @@
-import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
-import { members } from "./members.js";
-import { companies } from "./companies.js";
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubColumn } from "./clubs.js";
+import { memberColumn } from "./members.js";
+import { companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 import { tieRelations } from "../../core/vocabulary.js";
@@ -11,15 +11,9 @@ export const networkTies = pgTable(
   "network_ties",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    companyId: integer("company_id")
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
+    companyId: companyColumn("company_id"),
     relation: text("relation", { enum: tieRelations }).notNull(),
     createdAt: createdAt(),
     /** Last time the member logged activity touching this tie (keep-in-touch reminders). */

@@ -1,5 +1,5 @@
 import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
+import { clubColumn } from "./clubs.js";
 import { createdAt, tstz } from "./_helpers.js";
 
 export const outboxStatuses = ["pending", "sending", "sent", "failed"] as const;
@@ -14,9 +14,7 @@ export const outbox = pgTable(
   "outbox",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
     /** The message: recipients (member ids) and the platform-neutral reply. Cleared once sent. */
     payload: jsonb("payload"),
     /** Every member whose data the message carries, so forget-me can find it. */

@@ -1,7 +1,7 @@
-import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
-import { members } from "./members.js";
-import { companies } from "./companies.js";
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubColumn } from "./clubs.js";
+import { memberColumn } from "./members.js";
+import { companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 /**
@@ -12,9 +12,7 @@ export const scheduledRuns = pgTable(
   "scheduled_runs",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
     job: text("job").notNull(),
     /** The scheduled time this run stands for (not when it ran). */
     slot: tstz("slot").notNull(),
@@ -30,12 +28,8 @@ export const clubOrganisers = pgTable(
   "club_organisers",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("club_organisers_member").on(t.clubId, t.memberId)],
@@ -46,18 +40,10 @@ export const matchSuggestions = pgTable(
   "match_suggestions",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    helperId: integer("helper_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    companyId: integer("company_id")
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
+    helperId: memberColumn("helper_id"),
+    companyId: companyColumn("company_id"),
     /** ISO week of the suggestion, e.g. 2026-W47: the helper's weekly cap counts within it. */
     isoWeek: text("iso_week").notNull(),
     createdAt: createdAt(),

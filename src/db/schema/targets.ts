@@ -1,7 +1,7 @@
-import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { clubs } from "./clubs.js";
-import { members } from "./members.js";
-import { companies } from "./companies.js";
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { clubColumn } from "./clubs.js";
+import { memberColumn } from "./members.js";
+import { companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 import { targetStages } from "../../core/vocabulary.js";
@@ -12,15 +12,9 @@ export const targets = pgTable(
   "targets",
   {
     id: id(),
-    clubId: integer("club_id")
-      .notNull()
-      .references(() => clubs.id, { onDelete: "cascade" }),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    companyId: integer("company_id")
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    clubId: clubColumn(),
+    memberId: memberColumn("member_id"),
+    companyId: companyColumn("company_id"),
     stage: text("stage", { enum: targetStages }).notNull().default("researching"),
     createdAt: createdAt(),
     updatedAt: tstz("updated_at").notNull(),

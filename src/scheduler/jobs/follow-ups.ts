@@ -1,4 +1,4 @@
-import { askButtons, describePaths, helperRequestMessage, nextBestHelpers } from "../../core/services/intros.js";
+import { askButtons, helperRequestMessage, nextBestHelpers, otherPathsText } from "../../core/services/intros.js";
 import type { MemberRow } from "../../db/store/club-store.js";
 import type { Job } from "./job.js";
 
@@ -41,7 +41,7 @@ export const followUps: Job = async (ctx) => {
         title: `Intro #${intro.number}: ${company}`,
         text:
           `${helper.displayName} hasn't answered your request about ${company} in a week, so I've closed it. Don't take it personally: people get busy. Next!` +
-          (next.length ? `\nOther warm paths to ${company}:\n${describePaths(next, company)}` : `\nNobody else has a path to ${company} yet; the weekly digest will ask around.`),
+          otherPathsText(next, company),
         visibility: "private",
         tone: "info",
         buttons: askButtons(next, company),
