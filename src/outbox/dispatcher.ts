@@ -84,12 +84,20 @@ export function createDispatcher(options: DispatcherOptions) {
     return accounts.find((a) => ports.has(a.platform));
   }
 
+  // A club's workspace or guild id never changes: looked up once per club and platform.
+  const addresses = new Map<string, { clubId: number; externalId: string }>();
   async function clubAddress(clubId: number, platform: Platform) {
+    const key = `${clubId}:${platform}`;
+    const known = addresses.get(key);
+    if (known) return known;
     const [link] = await options.db
       .select({ externalId: clubLinks.externalId })
       .from(clubLinks)
       .where(and(eq(clubLinks.clubId, clubId), eq(clubLinks.platform, platform)));
-    return link ? { clubId, externalId: link.externalId } : undefined;
+    if (!link) return undefined;
+    const address = { clubId, externalId: link.externalId };
+    addresses.set(key, address);
+    return address;
   }
 
   /** Hands the message to its platform's port; `target.platform` says which, for settle(). */
@@ -199,8 +207,11 @@ export function createDispatcher(options: DispatcherOptions) {
     for (;;) {
       const rows = await claim();
       if (rows.length === 0) return handled;
+      const claimedAt = clock.now().getTime();
       for (const row of rows) {
-        if (!(await renewLease(row))) continue;
+        // Once a third of the batch's lease has gone, renew each row's before sending it, so none
+        // is sent after another process may have taken it over.
+        if (clock.now().getTime() - claimedAt > leaseMs / 3 && !(await renewLease(row))) continue;
         const target: { platform?: Platform } = {};
         let failure: unknown;
         try {
