@@ -4,7 +4,7 @@ import { defineCommand } from "../command.js";
 import { privateReply, successReply } from "../reply.js";
 import { UserError } from "../errors.js";
 import { helpKinds, introOutcomes } from "../vocabulary.js";
-import { memberByMention, nameWithHeadline, pauseNote } from "../services/members.js";
+import { isPaused, memberByMention, nameWithHeadline, pauseNote } from "../services/members.js";
 import { splitAtKnownCompany } from "../services/companies.js";
 import {
   RELATION_PHRASES,
@@ -34,7 +34,7 @@ export const introRequest = defineCommand({
     const now = ctx.clock.now();
     const helper = await memberByMention(ctx, args.helper);
     if (helper.id === ctx.me.id) throw new UserError("INTRO.SELF", "You can't ask yourself for an introduction. `who <company>` finds others.");
-    if (helper.status === "paused" && !(helper.pausedUntil && helper.pausedUntil <= now)) {
+    if (isPaused(helper, now)) {
       throw new UserError("INTRO.PAUSED", `${helper.displayName} is taking a break${pauseNote(ctx, helper)}. Try someone else: \`who ${args.company}\`.`);
     }
     let { company: companyName, ask } = args;

@@ -9,6 +9,11 @@ export function timezoneOf(ctx: Pick<CommandContext, "club">, member: Pick<Membe
   return member.timezone ?? ctx.club.timezone;
 }
 
+/** Paused right now: a pause whose date has passed is over, even before anyone recorded it. */
+export function isPaused(member: Pick<MemberRow, "status" | "pausedUntil">, now: Date): boolean {
+  return member.status === "paused" && !(member.pausedUntil && member.pausedUntil <= now);
+}
+
 /** "Bob (Staff engineer)". */
 export function nameWithHeadline(member: Pick<MemberRow, "displayName" | "headline">): string {
   return member.headline ? `${member.displayName} (${member.headline})` : member.displayName;

@@ -1,4 +1,5 @@
 import { askButtons, helperRequestMessage, nextBestHelpers, otherPathsText } from "../../core/services/intros.js";
+import { isPaused } from "../../core/services/members.js";
 import type { MemberRow } from "../../db/store/club-store.js";
 import type { Job } from "./job.js";
 
@@ -7,7 +8,6 @@ export const REMIND_AFTER_DAYS = 3;
 export const EXPIRE_AFTER_DAYS = 7;
 export const ASK_OUTCOME_AFTER_DAYS = 7;
 
-const isPaused = (member: MemberRow, now: Date) => member.status === "paused" && !(member.pausedUntil && member.pausedUntil <= now);
 
 /**
  * Daily: one reminder to helpers silent for 3 days; after 7 days the request expires and the
