@@ -130,7 +130,7 @@ export function createCore(options: CoreOptions) {
     let member = await store.members.findByPlatformUser(platform, platformUserId);
     if (!member) return store.members.create({ platform, platformUserId, displayName: name, now });
     if (member.status === "paused" && member.pausedUntil && member.pausedUntil <= now) {
-      member = await store.members.update(member.id, { status: member.statusBeforePause ?? "searching", pausedUntil: null, statusBeforePause: null }, now);
+      member = await store.members.endPause(member, now);
     }
     if (member.displayName !== name) member = await store.members.update(member.id, { displayName: name }, now);
     // Doing anything answers the prompts: the ignored-prompts count starts over.

@@ -149,7 +149,7 @@ export const resume = defineCommand({
   args: z.object({}),
   async run(ctx) {
     if (ctx.me.status !== "paused") return privateReply("You're not paused: nudges and matches are on.");
-    await ctx.store.members.update(ctx.me.id, { status: ctx.me.statusBeforePause ?? "searching", pausedUntil: null, statusBeforePause: null }, ctx.clock.now());
+    await ctx.store.members.endPause(ctx.me, ctx.clock.now());
     return successReply("Welcome back! Nudges and match suggestions are on again.");
   },
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { members, platformUsers, type MemberStatus } from "../schema/index.js";
 import type { Platform } from "../../core/types.js";
@@ -70,26 +70,9 @@ export function memberStore(db: Db, clubId: number) {
       return row!;
     },
 
-    /** Ends pauses whose date has passed, for everyone in the club: a pause resumes by itself. */
-    async resumeExpiredPauses(now: Date): Promise<number> {
-      const rows = await db
-        .update(members)
-        .set({ status: sql`coalesce(${members.statusBeforePause}, 'searching')`, pausedUntil: null, statusBeforePause: null, updatedAt: now })
-        .where(and(eq(members.clubId, clubId), eq(members.status, "paused"), sql`${members.pausedUntil} <= ${now}`))
-        .returning({ id: members.id });
-      return rows.length;
-    },
-
-    async platformUserIds(memberId: number): Promise<Array<{ platform: Platform; platformUserId: string }>> {
-      return db
-        .select({ platform: platformUsers.platform, platformUserId: platformUsers.platformUserId })
-        .from(platformUsers)
-        .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.memberId, memberId)));
-    },
-
-    async count(): Promise<number> {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(members).where(eq(members.clubId, clubId));
-      return Number(row?.n ?? 0);
+    /** Ends a pause: the status from before it comes back. */
+    async endPause(member: MemberRow, now: Date): Promise<MemberRow> {
+      return this.update(member.id, { status: member.statusBeforePause ?? "searching", pausedUntil: null, statusBeforePause: null }, now);
     },
   };
 }

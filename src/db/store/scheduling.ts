@@ -10,7 +10,6 @@ import {
   matchSuggestions,
   members,
   networkTies,
-  platformUsers,
   scheduledRuns,
   targets,
   thanks,
@@ -292,20 +291,6 @@ export function schedulingStore(db: Db, clubId: number) {
         insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, created_at)
         select ${clubId}, m, h, c, ${isoWeek}, ${now}
         from unnest(${ints(rows.map((r) => r.memberId))}::int[], ${ints(rows.map((r) => r.helperId))}::int[], ${ints(rows.map((r) => r.companyId))}::int[]) as t(m, h, c)`);
-    },
-
-    /** Platform mentions for many members at once (for buttons in bulk messages). */
-    async accountsOf(memberIds: number[]): Promise<Map<number, Array<{ platform: string; platformUserId: string }>>> {
-      const map = new Map<number, Array<{ platform: string; platformUserId: string }>>();
-      if (memberIds.length === 0) return map;
-      for (let i = 0; i < memberIds.length; i += 5000) {
-        const rows = await db
-          .select({ memberId: platformUsers.memberId, platform: platformUsers.platform, platformUserId: platformUsers.platformUserId })
-          .from(platformUsers)
-          .where(and(eq(platformUsers.clubId, clubId), inArray(platformUsers.memberId, memberIds.slice(i, i + 5000))));
-        for (const r of rows) map.set(r.memberId, [...(map.get(r.memberId) ?? []), r]);
-      }
-      return map;
     },
 
     /** Activity counts in the period, for the digest. */
