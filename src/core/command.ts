@@ -7,8 +7,14 @@ import type { OutboundMessage } from "./outbound.js";
 /** What a command handler gets: everything scoped to one club and one transaction. */
 export interface CommandContext {
   club: ClubRow;
-  /** The acting member (created on first use). */
+  /**
+   * The acting member, created on first use by commands that change something. Read-only commands
+   * (`createsMember: false`) never create one: for someone who has not joined, using `me` answers
+   * with how to join instead.
+   */
   me: MemberRow;
+  /** The acting member if they are one, without creating or requiring them. */
+  member: MemberRow | undefined;
   actor: Actor;
   platform: Platform;
   channelId: string | undefined;
@@ -29,8 +35,14 @@ export interface CommandDefinition<S extends z.ZodObject> {
   usage: string;
   args: S;
   examples?: string[];
-  /** help runs without creating a member; everything else acts as one. */
+  /** help runs without looking the member up at all. */
   needsMember?: boolean;
+  /**
+   * False for commands that only read (lists, `who`, `export`, the App Home's sections) or that must
+   * not bring a member back (`forget-me`): they never create a member, so opening a tab or clicking
+   * a button can't make someone a member again after forget-me.
+   */
+  createsMember?: boolean;
   /** Changes the club's schedules: the scheduler reloads after it commits. */
   changesSchedule?: boolean;
   /** For grammars that are not positional (profile's keyword pairs). */

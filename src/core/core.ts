@@ -1,15 +1,19 @@
 import type { Db } from "../db/client.js";
 import { ensureClub, findClub } from "../db/store/clubs.js";
-import { createClubStore, type MemberRow } from "../db/store/club-store.js";
+import { createClubStore, type ClubStore, type MemberRow } from "../db/store/club-store.js";
 import type { Logger } from "../util/logger.js";
 import { argFields, describeIssues, readTextArgs } from "./args.js";
 import type { AnyCommand, CommandContext } from "./command.js";
 import { allCommands } from "./commands/index.js";
-import { UserError } from "./errors.js";
+import { NotJoinedError, UserError } from "./errors.js";
+import { isDatabaseUnavailable, isRetryableConflict, isTimeout } from "../db/errors.js";
 import { createRegistry } from "./registry.js";
-import { errorReply } from "./reply.js";
+import { errorReply, privateReply } from "./reply.js";
 import { tokenize } from "./tokenize.js";
 import { systemClock, type ClubRef, type Clock, type Invocation, type Reply } from "./types.js";
+
+/** A command that keeps losing races to concurrent ones is run at most this many times. */
+const MAX_ATTEMPTS = 3;
 
 /** Longest line the core reads; every argument has its own, smaller, limit. */
 export const MAX_LINE_LENGTH = 2000;
@@ -82,53 +86,111 @@ export function createCore(options: CoreOptions) {
     }
   }
 
+  let inFlight = 0;
+  let whenIdle: Array<() => void> = [];
+
   async function handle(invocation: Invocation): Promise<Reply> {
     const parsed = parse(invocation);
     if (!parsed.ok) return parsed.reply;
-    const { command, args } = parsed;
-    let queued = 0;
+    inFlight++;
     try {
-      const reply = await options.db.transaction(async (tx) => {
-        const now = clock.now();
-        const club = await ensureClub(tx, invocation.club, now);
-        const store = createClubStore(tx, club.id);
-        let member: MemberRow | undefined;
-        if (command.needsMember !== false) member = await ensureMember(store, invocation, now);
-        const context: CommandContext = {
-          club,
-          get me(): MemberRow {
-            if (!member) throw new Error(`${command.name} is declared needsMember: false but used ctx.me`);
-            return member;
-          },
-          actor: invocation.actor,
-          platform: invocation.club.platform,
-          channelId: invocation.channelId,
-          store,
-          clock,
-          commands: registry.commands,
-          async send(message) {
-            if (await store.outbox.enqueue(message, clock.now())) queued++;
-          },
-        };
-        return command.run(context, args as Record<string, unknown>);
-      });
-      if (queued > 0) options.onOutboxWrite?.();
-      if (command.changesSchedule && reply.tone === "success") options.onScheduleChange?.();
-      return reply;
-    } catch (error) {
-      if (error instanceof UserError) return errorReply(error.message, error.usage);
-      options.logger.error("command failed", { command: command.name, platform: invocation.club.platform, error });
-      return errorReply(`Sorry, something went wrong on my side running \`${command.name}\`. Nothing was changed; please try again in a moment.`);
+      return await execute(parsed.command, parsed.args, invocation);
+    } finally {
+      if (--inFlight === 0) {
+        for (const resolve of whenIdle) resolve();
+        whenIdle = [];
+      }
     }
   }
 
-  /** The actor's member record, created on first use; an expired pause ends here too. */
-  async function ensureMember(store: ReturnType<typeof createClubStore>, invocation: Invocation, now: Date): Promise<MemberRow> {
+  /**
+   * Runs the command in one transaction. A conflict with another member's concurrent command (a
+   * deadlock victim, a lost insert race) runs it again from the start, so it never reaches the user
+   * as an apology; the database going away becomes a clear "try again", never a crash.
+   */
+  async function execute(command: AnyCommand, args: unknown, invocation: Invocation): Promise<Reply> {
+    for (let attempt = 1; ; attempt++) {
+      let queued = 0;
+      try {
+        const reply = await options.db.transaction(async (tx) => {
+          const now = clock.now();
+          const club = await ensureClub(tx, invocation.club, now);
+          const store = createClubStore(tx, club.id);
+          const member = command.needsMember === false ? undefined : await actingMember(store, command, invocation, now);
+          const context: CommandContext = {
+            club,
+            member,
+            get me(): MemberRow {
+              if (!member) throw command.needsMember === false ? new Error(`${command.name} is declared needsMember: false but used ctx.me`) : new NotJoinedError(false);
+              return member;
+            },
+            actor: invocation.actor,
+            platform: invocation.club.platform,
+            channelId: invocation.channelId,
+            store,
+            clock,
+            commands: registry.commands,
+            async send(message) {
+              if (await store.outbox.enqueue(message, clock.now())) queued++;
+            },
+          };
+          return command.run(context, args as Record<string, unknown>);
+        });
+        if (queued > 0) options.onOutboxWrite?.();
+        if (command.changesSchedule && reply.tone === "success") options.onScheduleChange?.();
+        return reply;
+      } catch (error) {
+        if (error instanceof UserError) return errorReply(error.message, error.usage);
+        if (error instanceof NotJoinedError) return notJoinedReply(error.forgotten);
+        if (attempt < MAX_ATTEMPTS && isRetryableConflict(error)) {
+          options.logger.debug("command conflicted with a concurrent one; running it again", { command: command.name, attempt, error });
+          continue;
+        }
+        const details = { command: command.name, platform: invocation.club.platform, error };
+        if (isDatabaseUnavailable(error)) {
+          options.logger.warn("command failed: the database is unavailable", details);
+          return errorReply(`I can't reach the club's database right now, so \`${command.name}\` was not done. Please try again in a minute.`);
+        }
+        if (isTimeout(error)) {
+          options.logger.warn("command failed: the database took too long", details);
+          return errorReply(`The club's database is too busy right now, so \`${command.name}\` was not done. Please try again in a minute.`);
+        }
+        options.logger.error("command failed", details);
+        return errorReply(`Sorry, something went wrong on my side running \`${command.name}\`. Nothing was changed; please try again in a moment.`);
+      }
+    }
+  }
+
+  function notJoinedReply(forgotten: boolean): Reply {
+    const text = forgotten
+      ? "You asked me to forget you, so I hold nothing about you and won't until you join again. `join [the role you're looking for]` starts afresh."
+      : "You haven't joined the job club yet. `join [the role you're looking for]` makes you a member.";
+    return privateReply(text, { title: "Join the club", buttons: [{ label: "Join the club", command: "join", style: "primary" }, { label: "Show commands", command: "help" }] });
+  }
+
+  /**
+   * The actor's member record. Commands that change something create it on first use, except for
+   * an account that used forget-me: only an explicit `join` brings that one back. An expired pause
+   * ends here too.
+   */
+  async function actingMember(store: ClubStore, command: AnyCommand, invocation: Invocation, now: Date): Promise<MemberRow | undefined> {
     const { platform } = invocation.club;
     const { platformUserId, displayName } = invocation.actor;
     const name = clean(displayName).trim().slice(0, 80) || platformUserId;
     let member = await store.members.findByPlatformUser(platform, platformUserId);
-    if (!member) return store.members.create({ platform, platformUserId, displayName: name, now });
+    if (!member) {
+      // Reading and clicking never make a member: a button press in an old message, or the App Home
+      // opened while forget-me runs, must not bring someone back.
+      const forgotten = await store.members.isForgotten(platform, platformUserId);
+      if (command.name === "join") {
+        if (forgotten) await store.members.unforget(platform, platformUserId);
+      } else if (forgotten) {
+        throw new NotJoinedError(true);
+      } else if (command.createsMember === false || invocation.via === "button") {
+        return undefined;
+      }
+      return store.members.create({ platform, platformUserId, displayName: name, now });
+    }
     if (member.status === "paused" && member.pausedUntil && member.pausedUntil <= now) {
       member = await store.members.endPause(member, now);
     }
@@ -138,6 +200,18 @@ export function createCore(options: CoreOptions) {
       member = await store.members.update(member.id, { unansweredPrompts: 0, nudges: member.nudges === "asked" ? "on" : member.nudges }, now);
     }
     return member;
+  }
+
+  /** Resolves once no command is running, or after `timeoutMs`; false when commands were still running. */
+  function idle(timeoutMs: number): Promise<boolean> {
+    if (inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      whenIdle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   /** Whether a platform account already is a member of the club; reads only (opening a tab is not joining). */
@@ -155,7 +229,7 @@ export function createCore(options: CoreOptions) {
     return companies.map((c) => c.name);
   }
 
-  return { handle, completeCompanies, isMember, registry, clock };
+  return { handle, completeCompanies, isMember, idle, inFlight: () => inFlight, registry, clock };
 }
 
 export type Core = ReturnType<typeof createCore>;

@@ -12,3 +12,11 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/** The actor is not a member (never joined, or asked to be forgotten): the answer says how to join. */
+export class NotJoinedError extends Error {
+  constructor(readonly forgotten: boolean) {
+    super(forgotten ? "forgotten account" : "not a member");
+    this.name = "NotJoinedError";
+  }
+}

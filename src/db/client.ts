@@ -32,19 +32,57 @@ export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.m
 /** Arbitrary but fixed: every Warmpath process migrating one database takes the same lock. */
 const MIGRATION_LOCK_KEY = 7_271_946_311;
 
+/** Time limits for a Postgres connection; every wait on the database ends by itself. */
+export interface PostgresTimeouts {
+  /** Giving up on opening a connection (pool checkout included). */
+  connectMs: number;
+  /** One statement (statement_timeout). */
+  statementMs: number;
+  /** Waiting for a row or table lock (lock_timeout). */
+  lockMs: number;
+  /** A transaction left open with nothing running (idle_in_transaction_session_timeout). */
+  idleInTransactionMs: number;
+}
+
+export const defaultPostgresTimeouts: PostgresTimeouts = { connectMs: 5_000, statementMs: 30_000, lockMs: 10_000, idleInTransactionMs: 60_000 };
+
+export interface PostgresOptions {
+  poolSize?: number;
+  timeouts?: Partial<PostgresTimeouts>;
+  /** Told about connections that fail outside a query (Postgres stopped, a backend terminated). */
+  onConnectionError?: (error: Error) => void;
+}
+
 /** Opens Postgres through `pg` and applies pending migrations under an advisory lock. */
-export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
-  pool.on("error", () => undefined);
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
+  const timeouts = { ...defaultPostgresTimeouts, ...options.timeouts };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    keepAlive: true,
+  });
+  const onConnectionError = (error: Error) => options.onConnectionError?.(error);
+  // A client whose server goes away emits 'error'; with no listener Node ends the process. The pool
+  // listens only while a client is idle, so every client gets its own listener for while it is
+  // checked out (mid-transaction). The query in flight fails on its own and its caller answers;
+  // the pool drops the broken client when it is released.
+  pool.on("connect", (client) => client.on("error", onConnectionError));
+  pool.on("error", onConnectionError);
   try {
     const client = await pool.connect();
     try {
+      // Another process may be migrating: wait for it however long that takes, not lock_timeout.
+      await client.query("SET lock_timeout = 0; SET statement_timeout = 0");
       await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
       try {
         await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
       } finally {
         await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+        await client.query("RESET lock_timeout; RESET statement_timeout");
       }
     } finally {
       client.release();
@@ -95,8 +133,13 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 }
 
 /** The database the configuration names: Postgres when a URL is given, embedded PGlite otherwise. */
-export function openDatabase(config: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite({ dataDir: config.dataDir });
+export function openDatabase(
+  config: { databaseUrl?: string | undefined; dataDir: string; databaseTimeouts?: Partial<PostgresTimeouts> },
+  options: Pick<PostgresOptions, "onConnectionError"> = {},
+): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, { ...options, ...(config.databaseTimeouts ? { timeouts: config.databaseTimeouts } : {}) })
+    : openPglite({ dataDir: config.dataDir });
 }
 
 /** Rows of a raw query, whichever driver ran it. */

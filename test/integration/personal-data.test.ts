@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
-import { createHarness, type Harness } from "../support/harness.js";
+import { CLUB_A, createHarness, type Harness } from "../support/harness.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { personalTables } from "../../src/db/store/personal-data.js";
 
@@ -14,6 +14,8 @@ async function memberColumns(database: Database): Promise<Array<{ table: string;
         join information_schema.key_column_usage kcu on kcu.constraint_name = tc.constraint_name and kcu.table_schema = tc.table_schema
         join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.table_schema = tc.table_schema
         where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public' and ccu.table_name = 'members'
+          -- Member keys include the club (composite keys); the club column is not a member column.
+          and kcu.column_name <> 'club_id'
         order by 1, 2`,
   );
 }
@@ -105,9 +107,50 @@ describe.each(backends)("export and forget-me on $name", (backend) => {
     expect((await h.run("cy", "who acme")).text).toContain("bob works at Acme");
   });
 
-  it("a forgotten member who comes back starts fresh", async () => {
-    const list = await h.run("ana", "goal list");
-    expect(list.text).toContain("No goals");
+  it("after forget-me only an explicit join makes the person a member again, and they start fresh", async () => {
+    const members = async () => Number((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from platform_users where platform_user_id = 'ana'`))[0]!.n);
+    // Reads, old buttons and other commands answer with how to join, and create nobody.
+    for (const line of ["goal list", "intro list", "goal add Back at it", "profile headline Designer", "export"]) {
+      const reply = await h.run("ana", line);
+      expect(reply.text, line).toContain("forget you");
+      expect(reply.buttons, line).toContainEqual(expect.objectContaining({ command: "join" }));
+    }
+    expect((await h.invoke({ club: CLUB_A, actor: { platformUserId: "ana", displayName: "ana" }, via: "button", text: "goal done 1" })).text).toContain("forget you");
+    expect(await members()).toBe(0);
+    // The forgotten account is kept only as a hash: the id itself is nowhere.
+    const [kept] = await queryRows<{ hash: string }>(database.db, sql`select account_hash as hash from forgotten_accounts`);
+    expect(kept!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(kept!.hash).not.toContain("ana");
+
+    expect((await h.run("ana", "join Designer")).tone).toBe("success");
+    expect(await members()).toBe(1);
     expect(await memberId(database, "ana")).not.toBe(ana);
+    expect((await h.run("ana", "goal list")).text).toContain("No goals");
+    expect(await queryRows(database.db, sql`select id from forgotten_accounts`)).toEqual([]);
+  });
+
+  it("the App Home's reads racing forget-me never bring the member back", async () => {
+    await h.run("dee", "join Analyst");
+    await h.run("dee", "goal add Apply to 3 roles");
+    // What opening the Home runs, at the same moment as the confirmation.
+    const replies = await Promise.all([
+      h.run("dee", "forget-me confirm"),
+      h.run("dee", "goal list"),
+      h.run("dee", "target list"),
+      h.run("dee", "intro list"),
+    ]);
+    expect(replies[0]!.tone).toBe("success");
+    const [left] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from platform_users where platform_user_id = 'dee'`);
+    expect(Number(left!.n)).toBe(0);
+    expect((await h.run("dee", "goal list")).text).toContain("forget you");
+  });
+
+  it("a command racing forget-me either runs before it or is refused, and leaves nothing behind", async () => {
+    await h.run("eve", "join Analyst");
+    const replies = await Promise.all([h.run("eve", "forget-me confirm"), h.run("eve", "goal add One more"), h.run("eve", "network add Initech knows")]);
+    expect(replies[0]!.tone).toBe("success");
+    for (const reply of replies.slice(1)) expect(reply.text).not.toContain("Sorry");
+    const [left] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from platform_users where platform_user_id = 'eve'`);
+    expect(Number(left!.n)).toBe(0);
   });
 });

@@ -21,6 +21,8 @@ export const goalAdd = defineCommand({
   args: z.object({ text: arg.text({ max: 500, label: "goal", description: "What you want to get done this week" }) }),
   async run(ctx, { text }) {
     const week = thisWeek(ctx);
+    // Two adds at once must not both see 19 goals: the member's lock makes the count and insert atomic.
+    await ctx.store.members.lock(ctx.me.id);
     const existing = await ctx.store.plans.goalsOfWeek(ctx.me.id, week);
     if (existing.length >= MAX_GOALS_PER_WEEK) throw new UserError("GOAL.TOO_MANY", `You already have ${MAX_GOALS_PER_WEEK} goals this week. Finish some first!`);
     await ctx.store.plans.addGoal(ctx.me.id, text, week, ctx.clock.now());
@@ -30,6 +32,7 @@ export const goalAdd = defineCommand({
 
 export const goalList = defineCommand({
   name: "goal list",
+  createsMember: false,
   summary: "Your goals this week",
   usage: "goal list",
   args: z.object({}),
@@ -58,6 +61,7 @@ export const goalCarry = defineCommand({
     const tz = timezoneOf(ctx, ctx.me);
     const week = isoWeek(now, tz);
     const lastWeek = isoWeek(new Date(now.getTime() - 7 * 86_400_000), tz);
+    await ctx.store.members.lock(ctx.me.id);
     const open = (await ctx.store.plans.goalsOfWeek(ctx.me.id, lastWeek)).filter((g) => !g.done);
     const current = new Set((await ctx.store.plans.goalsOfWeek(ctx.me.id, week)).map((g) => g.text));
     const carried = open.filter((g) => !current.has(g.text)).slice(0, MAX_GOALS_PER_WEEK - current.size);

@@ -148,6 +148,7 @@ export const introOutcome = defineCommand({
 
 export const introList = defineCommand({
   name: "intro list",
+  createsMember: false,
   summary: "Your introductions: asked of you and asked by you",
   usage: "intro list",
   args: z.object({}),

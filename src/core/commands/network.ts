@@ -29,6 +29,7 @@ export const networkAdd = defineCommand({
 
 export const networkList = defineCommand({
   name: "network list",
+  createsMember: false,
   summary: "Companies where you have a warm path",
   usage: "network list",
   args: z.object({}),
@@ -56,13 +57,14 @@ export const networkRemove = defineCommand({
 
 export const who = defineCommand({
   name: "who",
+  createsMember: false,
   summary: "Members with a warm path to a company, strongest tie first",
   usage: "who <company>",
   examples: ["who Acme"],
   args: z.object({ company: company() }),
   async run(ctx, args) {
     const found = await ctx.store.companies.find(args.company);
-    const paths = found ? await ctx.store.network.warmPaths(found.id, { now: ctx.clock.now(), excludeMemberId: ctx.me.id, limit: 20 }) : [];
+    const paths = found ? await ctx.store.network.warmPaths(found.id, { now: ctx.clock.now(), ...(ctx.member ? { excludeMemberId: ctx.member.id } : {}), limit: 20 }) : [];
     const name = found?.name ?? args.company;
     if (paths.length === 0) {
       return privateReply(`Nobody in the club has a warm path to ${name} yet. Add it to your targets and the weekly digest will ask around.`, {

@@ -5,11 +5,13 @@ import { privateReply, successReply } from "../reply.js";
 
 export const exportData = defineCommand({
   name: "export",
+  createsMember: false,
   summary: "All your data as JSON, sent privately",
   usage: "export",
   args: z.object({}),
   async run(ctx) {
-    const data = await ctx.store.personalData.export(ctx.me.id);
+    if (!ctx.member) return privateReply("I hold no data about you in this club: you're not a member. `join` makes you one.");
+    const data = await ctx.store.personalData.export(ctx.member.id);
     const document = { exportedAt: ctx.clock.now().toISOString(), club: { id: ctx.club.id, name: ctx.club.name }, ...data };
     const counts = Object.entries(data)
       .filter(([, rows]) => rows.length > 0)
@@ -24,12 +26,14 @@ export const exportData = defineCommand({
 
 export const forgetMe = defineCommand({
   name: "forget-me",
+  createsMember: false,
   summary: "Delete all of your data (asks for confirmation first)",
   usage: "forget-me [confirm]",
   args: z.object({
     confirm: arg.choice(["confirm"], { optional: true, label: "confirm", description: "Type confirm to delete everything" }),
   }),
   async run(ctx, { confirm }) {
+    if (!ctx.member) return privateReply("I hold no data about you in this club, so there is nothing to delete.");
     if (!confirm) {
       return privateReply(
         "This deletes your profile, goals, targets, network, introductions, activity, wins and thanks, for good. " +
@@ -37,8 +41,12 @@ export const forgetMe = defineCommand({
         { title: "Delete all your data?", buttons: [{ label: "Delete everything", command: "forget-me confirm", style: "danger" }, { label: "Export first", command: "export" }] },
       );
     }
-    const counts = await ctx.store.personalData.forget(ctx.me.id);
+    // Remembered (as a hash) first, so nothing but an explicit `join` makes this account a member again.
+    await ctx.store.members.markForgotten(ctx.member.id, ctx.clock.now());
+    const counts = await ctx.store.personalData.forget(ctx.member.id);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    return successReply(`Done: ${total} records about you are deleted. If you come back, you'll start fresh. Good luck out there!`);
+    return successReply(
+      `Done: ${total} records about you are deleted, and I won't message you or add you back unless you \`join\` again. Good luck out there!`,
+    );
   },
 });

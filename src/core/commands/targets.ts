@@ -32,6 +32,7 @@ export const targetAdd = defineCommand({
 
 export const targetList = defineCommand({
   name: "target list",
+  createsMember: false,
   summary: "Your target companies and stages",
   usage: "target list",
   args: z.object({}),

@@ -1,6 +1,6 @@
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
-import { memberColumn } from "./members.js";
+import { clubMemberKey, memberColumn } from "./members.js";
 import { companies } from "./companies.js";
 import { intros } from "./intros.js";
 import { activityKinds, helpKinds } from "../../core/vocabulary.js";
@@ -20,7 +20,11 @@ export const activities = pgTable(
     companyId: integer("company_id").references(() => companies.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [index("activities_member").on(t.memberId), index("activities_club_created").on(t.clubId, t.createdAt)],
+  (t) => [
+    index("activities_member").on(t.memberId),
+    index("activities_club_created").on(t.clubId, t.createdAt),
+    clubMemberKey("activities_member_fk", t.clubId, t.memberId),
+  ],
 );
 
 export const wins = pgTable(
@@ -32,7 +36,7 @@ export const wins = pgTable(
     text: text("text").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("wins_member").on(t.memberId), index("wins_club_created").on(t.clubId, t.createdAt)],
+  (t) => [index("wins_member").on(t.memberId), index("wins_club_created").on(t.clubId, t.createdAt), clubMemberKey("wins_member_fk", t.clubId, t.memberId)],
 );
 
 /** The club's reciprocity ledger: who thanked whom, for which kind of help. */
@@ -52,5 +56,7 @@ export const thanks = pgTable(
     index("thanks_from").on(t.fromMemberId),
     index("thanks_to").on(t.toMemberId),
     index("thanks_club_created").on(t.clubId, t.createdAt),
+    clubMemberKey("thanks_from_member_fk", t.clubId, t.fromMemberId),
+    clubMemberKey("thanks_to_member_fk", t.clubId, t.toMemberId),
   ],
 );

@@ -1,4 +1,4 @@
-import { integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { foreignKey, integer, pgTable, text, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
 import { createdAt, id } from "./_helpers.js";
 
@@ -13,11 +13,12 @@ export const companies = pgTable(
     normalizedName: text("normalized_name").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("companies_club_normalized").on(t.clubId, t.normalizedName)],
+  (t) => [uniqueIndex("companies_club_normalized").on(t.clubId, t.normalizedName), uniqueIndex("companies_club_id").on(t.clubId, t.id)],
 );
 
-/** A column pointing at one of the club's companies. */
-export const companyColumn = (name: string) =>
-  integer(name)
-    .notNull()
-    .references(() => companies.id, { onDelete: "cascade" });
+/** A column pointing at one of the club's companies; its foreign key is `clubCompanyKey`. */
+export const companyColumn = (name: string) => integer(name).notNull();
+
+/** The foreign key of a company column, with the club in it, like `clubMemberKey`. */
+export const clubCompanyKey = (name: string, clubId: AnyPgColumn, companyId: AnyPgColumn) =>
+  foreignKey({ name, columns: [clubId, companyId], foreignColumns: [companies.clubId, companies.id] }).onDelete("cascade");

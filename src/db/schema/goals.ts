@@ -1,6 +1,6 @@
 import { boolean, index, pgTable, text } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
-import { memberColumn } from "./members.js";
+import { clubMemberKey, memberColumn } from "./members.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 export const goals = pgTable(
@@ -16,5 +16,9 @@ export const goals = pgTable(
     doneAt: tstz("done_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("goals_member_week").on(t.memberId, t.isoWeek), index("goals_club_week").on(t.clubId, t.isoWeek)],
+  (t) => [
+    index("goals_member_week").on(t.memberId, t.isoWeek),
+    index("goals_club_week").on(t.clubId, t.isoWeek),
+    clubMemberKey("goals_member_fk", t.clubId, t.memberId),
+  ],
 );

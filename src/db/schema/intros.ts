@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
-import { memberColumn } from "./members.js";
-import { companyColumn } from "./companies.js";
+import { clubMemberKey, memberColumn } from "./members.js";
+import { clubCompanyKey, companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 import { helpKinds, introOutcomes, introStatuses } from "../../core/vocabulary.js";
@@ -38,5 +38,8 @@ export const intros = pgTable(
     uniqueIndex("intros_open_pair").on(t.clubId, t.requesterId, t.helperId, t.companyId).where(sql`status in ('requested', 'accepted')`),
     index("intros_helper_status").on(t.helperId, t.status),
     index("intros_requester").on(t.requesterId),
+    clubMemberKey("intros_requester_fk", t.clubId, t.requesterId),
+    clubMemberKey("intros_helper_fk", t.clubId, t.helperId),
+    clubCompanyKey("intros_company_fk", t.clubId, t.companyId),
   ],
 );

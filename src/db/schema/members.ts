@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, foreignKey, index, integer, pgTable, text, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
@@ -31,11 +31,15 @@ export const members = pgTable(
   (t) => [index("members_club").on(t.clubId), uniqueIndex("members_club_id").on(t.clubId, t.id)],
 );
 
-/** A column pointing at a member; the row is deleted with the member (forget-me relies on it). */
-export const memberColumn = (name: string) =>
-  integer(name)
-    .notNull()
-    .references(() => members.id, { onDelete: "cascade" });
+/** A column pointing at a member; its foreign key is `clubMemberKey`, declared with the table. */
+export const memberColumn = (name: string) => integer(name).notNull();
+
+/**
+ * The foreign key of a member column, with the club in it: a row can never point at another club's
+ * member, whatever a query gets wrong. The row is deleted with the member (forget-me relies on it).
+ */
+export const clubMemberKey = (name: string, clubId: AnyPgColumn, memberId: AnyPgColumn) =>
+  foreignKey({ name, columns: [clubId, memberId], foreignColumns: [members.clubId, members.id] }).onDelete("cascade");
 
 /**
  * Which platform account is which member. Identity lives here and only here, so a member keeps
@@ -54,5 +58,23 @@ export const platformUsers = pgTable(
   (t) => [
     uniqueIndex("platform_users_identity").on(t.clubId, t.platform, t.platformUserId),
     index("platform_users_member").on(t.memberId),
+    clubMemberKey("platform_users_member_fk", t.clubId, t.memberId),
   ],
+);
+
+/**
+ * Accounts whose owner used forget-me. Holds a hash of the platform account, never the id itself,
+ * so that nothing but an explicit `join` makes that person a member again (reads, clicks and other
+ * commands would otherwise quietly bring them back).
+ */
+export const forgottenAccounts = pgTable(
+  "forgotten_accounts",
+  {
+    id: id(),
+    clubId: clubColumn(),
+    platform: text("platform", { enum: ["slack", "discord", "console"] }).notNull(),
+    accountHash: text("account_hash").notNull(),
+    forgottenAt: tstz("forgotten_at").notNull(),
+  },
+  (t) => [uniqueIndex("forgotten_accounts_identity").on(t.clubId, t.platform, t.accountHash)],
 );

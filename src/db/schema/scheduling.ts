@@ -1,7 +1,7 @@
 import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
-import { memberColumn } from "./members.js";
-import { companyColumn } from "./companies.js";
+import { clubMemberKey, memberColumn } from "./members.js";
+import { clubCompanyKey, companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 /**
@@ -32,7 +32,7 @@ export const clubOrganisers = pgTable(
     memberId: memberColumn("member_id"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("club_organisers_member").on(t.clubId, t.memberId)],
+  (t) => [uniqueIndex("club_organisers_member").on(t.clubId, t.memberId), clubMemberKey("club_organisers_member_fk", t.clubId, t.memberId)],
 );
 
 /** Weekly match suggestions made, so pairs are not suggested again within 12 weeks and helpers are not swamped. */
@@ -52,5 +52,8 @@ export const matchSuggestions = pgTable(
     index("match_suggestions_pair").on(t.clubId, t.memberId, t.helperId),
     index("match_suggestions_helper_week").on(t.clubId, t.helperId, t.isoWeek),
     index("match_suggestions_club_created").on(t.clubId, t.createdAt),
+    clubMemberKey("match_suggestions_member_fk", t.clubId, t.memberId),
+    clubMemberKey("match_suggestions_helper_fk", t.clubId, t.helperId),
+    clubCompanyKey("match_suggestions_company_fk", t.clubId, t.companyId),
   ],
 );

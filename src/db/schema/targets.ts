@@ -1,7 +1,7 @@
 import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
-import { memberColumn } from "./members.js";
-import { companyColumn } from "./companies.js";
+import { clubMemberKey, memberColumn } from "./members.js";
+import { clubCompanyKey, companyColumn } from "./companies.js";
 import { createdAt, id, tstz } from "./_helpers.js";
 
 import { targetStages } from "../../core/vocabulary.js";
@@ -19,5 +19,10 @@ export const targets = pgTable(
     createdAt: createdAt(),
     updatedAt: tstz("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("targets_member_company").on(t.memberId, t.companyId), index("targets_club_company").on(t.clubId, t.companyId)],
+  (t) => [
+    uniqueIndex("targets_member_company").on(t.memberId, t.companyId),
+    index("targets_club_company").on(t.clubId, t.companyId),
+    clubMemberKey("targets_member_fk", t.clubId, t.memberId),
+    clubCompanyKey("targets_company_fk", t.clubId, t.companyId),
+  ],
 );

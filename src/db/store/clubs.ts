@@ -9,20 +9,15 @@ export type ClubRow = typeof clubs.$inferSelect;
 export async function ensureClub(db: Db, ref: ClubRef, now: Date): Promise<ClubRow> {
   const found = await findClub(db, ref);
   if (found) return found;
-  // A savepoint, so losing a race to another first contact undoes only our club row.
-  const created = await db
-    .transaction(async (tx) => {
-      const [club] = await tx.insert(clubs).values({ name: ref.name ?? ref.externalId, createdAt: now }).returning();
-      const linked = await tx
-        .insert(clubLinks)
-        .values({ clubId: club!.id, platform: ref.platform, externalId: ref.externalId, createdAt: now })
-        .onConflictDoNothing()
-        .returning({ id: clubLinks.id });
-      if (linked.length === 0) tx.rollback();
-      return club;
-    })
-    .catch(() => undefined);
-  if (created) return created;
+  const [club] = await db.insert(clubs).values({ name: ref.name ?? ref.externalId, createdAt: now }).returning();
+  const linked = await db
+    .insert(clubLinks)
+    .values({ clubId: club!.id, platform: ref.platform, externalId: ref.externalId, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ id: clubLinks.id });
+  if (linked.length === 1) return club!;
+  // Another first contact linked the platform first (ON CONFLICT waited for it): use theirs, drop ours.
+  await db.delete(clubs).where(eq(clubs.id, club!.id));
   const existing = await findClub(db, ref);
   if (!existing) throw new Error(`could not create the club for ${ref.platform}:${ref.externalId}`);
   return existing;

@@ -29,10 +29,13 @@ export function introStore(db: Db, clubId: number) {
 
     /**
      * Takes the club's numbering lock before checking for a duplicate request, so two racing clicks
-     * on one "Ask" button see each other: the second waits, then finds the first.
+     * on one "Ask" button see each other: the second waits, then finds the first. NO KEY UPDATE, the
+     * strength the counter's UPDATE takes anyway: FOR UPDATE would also wait for the KEY SHARE locks
+     * that inserting any club row (a new company) takes on the club, and two requests that each named
+     * a new company deadlocked on that upgrade.
      */
     async lockNumbering(): Promise<void> {
-      await db.select({ id: clubs.id }).from(clubs).where(eq(clubs.id, clubId)).for("update");
+      await db.select({ id: clubs.id }).from(clubs).where(eq(clubs.id, clubId)).for("no key update");
     },
 
     /** Locks the intro for a state change; only this club's numbers are found. */

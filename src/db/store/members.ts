@@ -1,9 +1,16 @@
+import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client.js";
-import { members, platformUsers, type MemberStatus } from "../schema/index.js";
+import { forgottenAccounts, members, platformUsers, type MemberStatus } from "../schema/index.js";
+import { ConcurrentChangeError } from "../errors.js";
 import type { Platform } from "../../core/types.js";
 
 export type MemberRow = typeof members.$inferSelect;
+
+/** What forget-me keeps of an account: a one-way hash, enough to recognise it, not to name it. */
+function accountHash(platform: Platform, platformUserId: string): string {
+  return createHash("sha256").update(`${platform}:${platformUserId}`).digest("hex");
+}
 
 export function memberStore(db: Db, clubId: number) {
   return {
@@ -19,26 +26,34 @@ export function memberStore(db: Db, clubId: number) {
 
     /** Creates the member for a platform account; a concurrent first use of the same account wins quietly. */
     async create(input: { platform: Platform; platformUserId: string; displayName: string; now: Date }): Promise<MemberRow> {
-      const created = await db
-        .transaction(async (tx) => {
-          const [member] = await tx
-            .insert(members)
-            .values({ clubId, displayName: input.displayName, createdAt: input.now, updatedAt: input.now })
-            .returning();
-          const linked = await tx
-            .insert(platformUsers)
-            .values({ clubId, memberId: member!.id, platform: input.platform, platformUserId: input.platformUserId, createdAt: input.now })
-            .onConflictDoNothing()
-            .returning({ id: platformUsers.id });
-          // Someone else linked this account first: undo our member row (a savepoint) and use theirs.
-          if (linked.length === 0) tx.rollback();
-          return member!;
-        })
-        .catch(() => undefined);
-      if (created) return created;
+      const [member] = await db
+        .insert(members)
+        .values({ clubId, displayName: input.displayName, createdAt: input.now, updatedAt: input.now })
+        .returning();
+      const linked = await db
+        .insert(platformUsers)
+        .values({ clubId, memberId: member!.id, platform: input.platform, platformUserId: input.platformUserId, createdAt: input.now })
+        .onConflictDoNothing()
+        .returning({ id: platformUsers.id });
+      if (linked.length === 1) return member!;
+      // Someone else linked this account first (ON CONFLICT waited for them): use theirs, drop ours.
+      await db.delete(members).where(and(eq(members.clubId, clubId), eq(members.id, member!.id)));
       const existing = await this.findByPlatformUser(input.platform, input.platformUserId);
       if (!existing) throw new Error(`could not create a member for ${input.platform}:${input.platformUserId}`);
       return existing;
+    },
+
+    /**
+     * Locks the member's row until the transaction ends, so per-member checks (the weekly goal cap,
+     * rate limits) count what concurrent commands of the same member wrote. NO KEY UPDATE: inserts
+     * that merely point at the member (their foreign-key checks) are not held up.
+     */
+    async lock(memberId: number): Promise<void> {
+      await db
+        .select({ id: members.id })
+        .from(members)
+        .where(and(eq(members.clubId, clubId), eq(members.id, memberId)))
+        .for("no key update");
     },
 
     async get(memberId: number): Promise<MemberRow | undefined> {
@@ -67,7 +82,50 @@ export function memberStore(db: Db, clubId: number) {
         .set({ ...patch, updatedAt: now })
         .where(and(eq(members.clubId, clubId), eq(members.id, memberId)))
         .returning();
-      return row!;
+      // Deleted meanwhile (forget-me committed while we waited for the row): the command runs again.
+      if (!row) throw new ConcurrentChangeError(`member ${memberId}`);
+      return row;
+    },
+
+    /** Whether this account's owner used forget-me (and has not joined again since). */
+    async isForgotten(platform: Platform, platformUserId: string): Promise<boolean> {
+      const rows = await db
+        .select({ id: forgottenAccounts.id })
+        .from(forgottenAccounts)
+        .where(
+          and(
+            eq(forgottenAccounts.clubId, clubId),
+            eq(forgottenAccounts.platform, platform),
+            eq(forgottenAccounts.accountHash, accountHash(platform, platformUserId)),
+          ),
+        );
+      return rows.length > 0;
+    },
+
+    /** Remembers that the member's accounts asked to be forgotten; call before deleting the member. */
+    async markForgotten(memberId: number, now: Date): Promise<void> {
+      const accounts = await db
+        .select({ platform: platformUsers.platform, platformUserId: platformUsers.platformUserId })
+        .from(platformUsers)
+        .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.memberId, memberId)));
+      if (accounts.length === 0) return;
+      await db
+        .insert(forgottenAccounts)
+        .values(accounts.map((a) => ({ clubId, platform: a.platform, accountHash: accountHash(a.platform, a.platformUserId), forgottenAt: now })))
+        .onConflictDoNothing();
+    },
+
+    /** An explicit `join` after forget-me: the account may be a member again. */
+    async unforget(platform: Platform, platformUserId: string): Promise<void> {
+      await db
+        .delete(forgottenAccounts)
+        .where(
+          and(
+            eq(forgottenAccounts.clubId, clubId),
+            eq(forgottenAccounts.platform, platform),
+            eq(forgottenAccounts.accountHash, accountHash(platform, platformUserId)),
+          ),
+        );
     },
 
     /** Ends a pause: the status from before it comes back. */

@@ -15,19 +15,19 @@ export interface WarmPath {
 /** Tie strength as a sort key: works < worked < knows. */
 const strength = sql<number>`case ${networkTies.relation} when 'works' then 0 when 'worked' then 1 else 2 end`;
 
+/** In RETURNING of an upsert: true when the row was inserted, false when an existing one was updated. */
+export const insertedNotUpdated = sql<boolean>`(xmax = 0)`;
+
 export function networkStore(db: Db, clubId: number) {
   return {
+    /** Adds the tie or changes its relation, in one statement: two concurrent adds can't collide. */
     async upsertTie(memberId: number, companyId: number, relation: TieRelation, now: Date): Promise<{ created: boolean }> {
-      const existing = await db
-        .select({ id: networkTies.id })
-        .from(networkTies)
-        .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId), eq(networkTies.companyId, companyId)));
-      if (existing[0]) {
-        await db.update(networkTies).set({ relation, touchedAt: now }).where(eq(networkTies.id, existing[0].id));
-        return { created: false };
-      }
-      await db.insert(networkTies).values({ clubId, memberId, companyId, relation, createdAt: now, touchedAt: now });
-      return { created: true };
+      const [row] = await db
+        .insert(networkTies)
+        .values({ clubId, memberId, companyId, relation, createdAt: now, touchedAt: now })
+        .onConflictDoUpdate({ target: [networkTies.memberId, networkTies.companyId], set: { relation, touchedAt: now } })
+        .returning({ created: insertedNotUpdated });
+      return { created: row!.created };
     },
 
     async removeTie(memberId: number, companyId: number): Promise<boolean> {

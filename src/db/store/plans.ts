@@ -1,4 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { insertedNotUpdated } from "./network.js";
 import type { Db } from "../client.js";
 import { companies, goals, targets, type TargetStage } from "../schema/index.js";
 
@@ -25,23 +26,20 @@ export function planStore(db: Db, clubId: number) {
       await db.update(goals).set({ done: true, doneAt: now }).where(and(eq(goals.clubId, clubId), eq(goals.id, goalId)));
     },
 
-    /** Adds or moves a target; returns whether it was new. */
+    /** Adds or moves a target, in one statement; returns whether it was new and the stage it is at. */
     async upsertTarget(memberId: number, companyId: number, stage: TargetStage | undefined, now: Date): Promise<{ created: boolean; stage: TargetStage }> {
-      const existing = await db
-        .select()
-        .from(targets)
-        .where(and(eq(targets.clubId, clubId), eq(targets.memberId, memberId), eq(targets.companyId, companyId)));
-      if (existing[0]) {
-        if (stage && stage !== existing[0].stage) {
-          await db.update(targets).set({ stage, updatedAt: now }).where(eq(targets.id, existing[0].id));
-        }
-        return { created: false, stage: stage ?? existing[0].stage };
-      }
+      // Without a stage an existing target stays where it is; a new one starts at researching.
       const [row] = await db
         .insert(targets)
         .values({ clubId, memberId, companyId, stage: stage ?? "researching", createdAt: now, updatedAt: now })
-        .returning();
-      return { created: true, stage: row!.stage };
+        .onConflictDoUpdate({
+          target: [targets.memberId, targets.companyId],
+          set: stage
+            ? { stage, updatedAt: sql`case when ${targets.stage} = excluded.stage then ${targets.updatedAt} else excluded.updated_at end` }
+            : { stage: sql`${targets.stage}` },
+        })
+        .returning({ stage: targets.stage, created: insertedNotUpdated });
+      return { created: row!.created, stage: row!.stage };
     },
 
     async setTargetStage(memberId: number, companyId: number, stage: TargetStage, now: Date): Promise<boolean> {
