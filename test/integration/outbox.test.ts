@@ -77,12 +77,24 @@ describe.each(backends)("the outbox on $name", (backend) => {
     const port = recordingPort();
     let resume: () => void = () => undefined;
     const gate = new Promise<void>((r) => (resume = r));
-    const slow = { ...port, platform: "console" as const, sendDirect: async (...args: Parameters<typeof port.sendDirect>) => { await gate; return port.sendDirect(...args); } };
+    let inFlight: () => void = () => undefined;
+    const sending = new Promise<void>((r) => (inFlight = r));
+    const slow = {
+      ...port,
+      platform: "console" as const,
+      sendDirect: async (...args: Parameters<typeof port.sendDirect>) => {
+        inFlight();
+        await gate;
+        return port.sendDirect(...args);
+      },
+    };
     const stale = createDispatcher({ db: database.db, ports: [slow], logger: silentLogger, clock: h.clock, leaseMs: 1000 });
     const fresh = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock, leaseMs: 1000 });
     await h.core.handle({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: "ana", displayName: "ana" }, via: "text", text: "thanks @bob once" });
     const stuck = stale.drain();
-    await new Promise((r) => setTimeout(r, 100));
+    // The stale process has claimed the row and is in the middle of sending it.
+    await sending;
+    expect((await rows(database))[0]).toMatchObject({ status: "sending", attempts: 1 });
     h.clock.advance(2000);
     await fresh.drain();
     resume();

@@ -2,12 +2,12 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
 import { createScratchDatabase } from "../support/databases.js";
 import { freePort, userEnv } from "../support/processes.js";
 import { startFakeSlackApi } from "../slack/fake-slack-api.js";
-import { openPostgres, queryRows } from "../../src/db/client.js";
+import { openPostgres, queryRows, type Db } from "../../src/db/client.js";
 import { createCore } from "../../src/core/core.js";
 import { findClub } from "../../src/db/store/clubs.js";
 import { createJobRunner } from "../../src/scheduler/runner.js";
@@ -28,12 +28,23 @@ function startBot(env: Record<string, string>) {
   return { child, exited, stderr: () => stderr };
 }
 
+/** Waits until `check` holds, polling it; fails naming `what` if it doesn't within `timeoutMs`. */
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
+}
+
+/** Outbox rows by status, in the database the bots share. */
+async function outboxCounts(db: Db): Promise<{ sent: number; other: number }> {
+  const [counts] = await queryRows<{ sent: number; other: number }>(
+    db,
+    sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from outbox`,
+  );
+  return { sent: Number(counts!.sent), other: Number(counts!.other) };
 }
 
 describe.runIf(process.env.TEST_DATABASE_URL)("a bot killed with -9 during a 500-DM fan-out", () => {
@@ -78,8 +89,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)("a bot killed with -9 during a 500
       const second = startBot({ ...env, PORT: String(await freePort()) });
       const recipients = () => new Set(posts().map((c) => String(c.body.channel)));
       await until(() => recipients().size >= MEMBERS, "all 500 recipients", 120_000);
-      // Let anything left over (a duplicate, if the bug were there) arrive before counting.
-      await new Promise((r) => setTimeout(r, 3000));
+      // Every row marked sent: nothing is left to (re)send, so a duplicate (if the bug were there)
+      // has already arrived and is counted below.
+      const watch = await openPostgres(scratch.url, { poolSize: 1 });
+      try {
+        await until(async () => (await outboxCounts(watch.db)).other === 0, "every outbox row marked sent", 60_000);
+      } finally {
+        await watch.close();
+      }
+      const atIdle = posts().length;
       second.child.kill("SIGTERM");
       await second.exited;
 
@@ -87,13 +105,12 @@ describe.runIf(process.env.TEST_DATABASE_URL)("a bot killed with -9 during a 500
       const duplicates = posts().length - MEMBERS;
       expect(duplicates).toBeGreaterThanOrEqual(0);
       expect(duplicates).toBeLessThanOrEqual(1);
+      // Nothing was sent while the second bot shut down either.
+      expect(posts().length).toBe(atIdle);
       const check = await openPostgres(scratch.url, { poolSize: 1 });
-      const [counts] = await queryRows<{ sent: number; other: number }>(
-        check.db,
-        sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from outbox`,
-      );
+      const counts = await outboxCounts(check.db);
       await check.close();
-      expect({ sent: Number(counts!.sent), other: Number(counts!.other) }).toEqual({ sent: MEMBERS, other: 0 });
+      expect(counts).toEqual({ sent: MEMBERS, other: 0 });
     } finally {
       await fake.close();
       await scratch.drop();

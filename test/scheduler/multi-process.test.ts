@@ -45,13 +45,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)("three bot processes on one Postgr
       await Promise.all(bots.map((b) => b.banner));
       // Let them run until five digests have gone out (starting three processes at once is slow on two cores).
       const watch = await openPostgres(scratch.url, { poolSize: 1 });
-      const deadline = Date.now() + 90_000;
-      for (;;) {
-        const [row] = await queryRows<{ n: number }>(watch.db, sql`select count(*)::int as n from outbox where dedupe_key like 'digest:%' and status = 'sent'`);
-        if (Number(row!.n) >= 5 || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 500));
+      try {
+        const sentDigests = async () => {
+          const [row] = await queryRows<{ n: number }>(watch.db, sql`select count(*)::int as n from outbox where dedupe_key like 'digest:%' and status = 'sent'`);
+          return Number(row!.n);
+        };
+        await expect.poll(sentDigests, { timeout: 90_000, interval: 100 }).toBeGreaterThanOrEqual(5);
+      } finally {
+        await watch.close();
       }
-      await watch.close();
       for (const bot of bots) bot.child.stdin!.end();
       const codes = await Promise.all(bots.map((b) => b.exited));
       expect(codes).toEqual([0, 0, 0]);
