@@ -69,7 +69,7 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
     expect(textOf(await run(w.ana, "goal add", { text: "Reach out to 3 people" }))).toMatch(/^Goal 1 for \d{4}-W\d{2} set: Reach out to 3 people$/m);
     const list = await run(w.ana, "goal list");
     expect(textOf(list)).toContain("1. ⬜ Reach out to 3 people");
-    expect(buttonsOf(list.message)).toEqual([{ label: "Done #1", customId: `goal done 1 ${isoWeek(new Date(), "UTC")}` }]);
+    expect(buttonsOf(list.message)).toEqual([{ label: "Done #1", customId: `goal done 1 ${isoWeek(w.clock.now(), "UTC")}` }]);
     expect(textOf(await run(w.ana, "goal done", { n: 1 }))).toContain("✅ Done: Reach out to 3 people");
   });
 

@@ -2,6 +2,8 @@ import { createCore, type Core } from "../../src/core/core.js";
 import type { Database } from "../../src/db/client.js";
 import { createDispatcher, type Dispatcher } from "../../src/outbox/dispatcher.js";
 import { createLogger } from "../../src/util/logger.js";
+import type { Clock } from "../../src/core/types.js";
+import { runningClock } from "../support/clocks.js";
 import { createDiscordAdapter, type DiscordAdapter } from "../../src/adapters/discord/discord-adapter.js";
 import { startFakeDiscord, type FakeDiscord, type FakeGuild, type FakeUser, type FinalAnswer } from "./fake-discord.js";
 
@@ -14,6 +16,8 @@ export interface World {
   core: Core;
   adapter: DiscordAdapter;
   dispatcher: Dispatcher;
+  /** The core's and dispatcher's clock: real speed from a fixed Wednesday unless a test gives one. */
+  clock: Clock;
   /** Every log line, unscrubbed: a test can prove the token never reaches one. */
   logs: string[];
   /** `/jobclub <command>` typed by a member; resolves to what they see. */
@@ -27,7 +31,7 @@ export interface World {
  */
 export async function startWorld(
   database: Database,
-  options: { deferAfterMs?: number; guildScoped?: boolean; channels?: string[]; systemChannel?: string } = {},
+  options: { deferAfterMs?: number; guildScoped?: boolean; channels?: string[]; systemChannel?: string; clock?: Clock } = {},
 ): Promise<World> {
   const fake = await startFakeDiscord();
   const guild = fake.addGuild({ name: "Job Club", channels: options.channels ?? ["general", "job-club", "random"], systemChannel: options.systemChannel ?? "general" });
@@ -37,7 +41,9 @@ export async function startWorld(
   const logs: string[] = [];
   // No secrets handed to the logger on purpose: nothing may log the token in the first place.
   const logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
-  const core = createCore({ db: database.db, logger });
+  // Not the real date: a run that crosses Monday 00:00 must not change the week mid-test.
+  const clock = options.clock ?? runningClock();
+  const core = createCore({ db: database.db, logger, clock });
   const adapter = createDiscordAdapter({
     token: fake.token,
     applicationId: fake.applicationId,
@@ -47,7 +53,7 @@ export async function startWorld(
     logger,
     ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
   });
-  const dispatcher = createDispatcher({ db: database.db, ports: [adapter.port], logger });
+  const dispatcher = createDispatcher({ db: database.db, ports: [adapter.port], logger, clock });
   await adapter.start();
   return {
     fake,
@@ -58,6 +64,7 @@ export async function startWorld(
     core,
     adapter,
     dispatcher,
+    clock,
     logs,
     run: (user, command, values = {}, opts = {}) => fake.answer(fake.command(guild, user, command, values, opts)),
     async stop() {

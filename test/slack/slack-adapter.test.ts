@@ -8,12 +8,18 @@ import { createDispatcher, type Dispatcher } from "../../src/outbox/dispatcher.j
 import { createLogger } from "../../src/util/logger.js";
 import { AppError } from "../../src/util/app-error.js";
 import { isoWeek } from "../../src/core/dates.js";
-
-/** This week as goal buttons name it: the tests run on the real clock, in UTC (the club's default). */
-const thisWeek = () => isoWeek(new Date(), "UTC");
+import { MIDWEEK, runningClock } from "../support/clocks.js";
 import { createSlackAdapter, type SlackAdapter } from "../../src/adapters/slack/slack-adapter.js";
 import { startFakeSlackApi, type FakeSlackApi, type FakeUser, type Recorded } from "./fake-slack-api.js";
 import { interactionBody, sendSigned, slashCommandBody } from "./sign.js";
+
+/**
+ * The core's clock runs at real speed from a fixed Wednesday, so a run that crosses Monday 00:00 UTC
+ * cannot make the week the core computed differ from the one expected here.
+ */
+const clock = runningClock(MIDWEEK);
+/** This week as goal buttons name it, in UTC (the club's default). */
+const thisWeek = () => isoWeek(new Date(MIDWEEK), "UTC");
 
 const SECRET = "d41d8cd98f00b204e9800998ecf8427e-signing";
 const BOT_TOKEN = "xoxb-1111-2222-WarmpathTestBotToken";
@@ -84,7 +90,7 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
     });
     // No secrets handed to the logger: the adapter itself must never log a token.
     const logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
-    core = createCore({ db: database.db, logger });
+    core = createCore({ db: database.db, logger, clock });
     adapter = await createSlackAdapter({
       botToken: BOT_TOKEN,
       signingSecret: SECRET,
@@ -96,7 +102,7 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
       db: database.db,
       logger,
     });
-    dispatcher = createDispatcher({ db: database.db, ports: [adapter.port], logger });
+    dispatcher = createDispatcher({ db: database.db, ports: [adapter.port], logger, clock });
     await adapter.start();
     baseUrl = `http://127.0.0.1:${adapter.address()!.port}`;
     eventsUrl = `${baseUrl}/slack/events`;
@@ -444,29 +450,46 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
   });
 
   it("acks within 3 s while the database is slow, and answers through the response_url when the work is done", async () => {
-    let releasedAt = 0;
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    // Another transaction holds the clubs table for 4 s, so the command's own transaction must wait.
+    // Another transaction holds the clubs table until the test lets go, so the command's own transaction must wait.
+    let locked!: () => void;
+    let letGo!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const release = new Promise<void>((resolve) => (letGo = resolve));
     const blocker = database.db.transaction(async (tx) => {
       await tx.execute(sql`lock table clubs in access exclusive mode`);
-      held();
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-      releasedAt = Date.now();
+      locked();
+      await release;
     });
-    await holding;
-    const id = `slow${++seq}`;
-    const body = slashCommandBody({ command: "/jobclub", text: "goal add Written while the database was slow", userId: "UANA", userName: "ana", teamId: TEAM, teamDomain: "jobclub", channelId: "CCLUB", responseUrl: fake.responseUrl(id) });
-    const sentAt = Date.now();
-    const ack = await sendSigned(eventsUrl, body, FORM, { secret: SECRET });
-    expect(ack.status).toBe(200);
-    expect(releasedAt, "the ack came before the database let the command through").toBe(0);
-    expect(ack.receivedAt - sentAt).toBeLessThan(3000);
-    expect(fake.responses(id)).toHaveLength(0);
-    await blocker;
-    const answer = await fake.response(id);
-    expect(answer.at).toBeGreaterThanOrEqual(releasedAt);
-    expect(String((answer.body as unknown as SlackAnswer).text)).toContain("Written while the database was slow");
+    await isLocked;
+    let releasedAt = 0;
+    try {
+      const id = `slow${++seq}`;
+      const body = slashCommandBody({ command: "/jobclub", text: "goal add Written while the database was slow", userId: "UANA", userName: "ana", teamId: TEAM, teamDomain: "jobclub", channelId: "CCLUB", responseUrl: fake.responseUrl(id) });
+      const sentAt = Date.now();
+      const ack = await sendSigned(eventsUrl, body, FORM, { secret: SECRET });
+      expect(ack.status).toBe(200);
+      expect(ack.receivedAt - sentAt).toBeLessThan(3000);
+      // The ack came while the command was still held up by the database: it is running, and cannot finish.
+      await expect.poll(() => core.inFlight(), { timeout: 10_000 }).toBe(1);
+      if (database.driver === "postgres") {
+        // Its transaction is queued behind the held lock (PGlite has one connection: there it waits for that).
+        const waiting = async () => {
+          const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from pg_locks where relation = 'clubs'::regclass and not granted`);
+          return Number(row!.n);
+        };
+        await expect.poll(waiting, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      }
+      expect(fake.responses(id)).toHaveLength(0);
+      releasedAt = Date.now();
+      letGo();
+      await blocker;
+      const answer = await fake.response(id);
+      expect(answer.at).toBeGreaterThanOrEqual(releasedAt);
+      expect(String((answer.body as unknown as SlackAnswer).text)).toContain("Written while the database was slow");
+    } finally {
+      letGo();
+      await blocker;
+    }
   });
 
   it("survives malformed requests, forged button values and an expired response_url", async () => {
