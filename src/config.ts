@@ -24,6 +24,10 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     SCHEDULER_CATCH_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 
     SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), { message: "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" }),
     SLACK_SIGNING_SECRET: optionalString,
@@ -58,6 +62,10 @@ export interface Config {
   catchUpWindowHours: number;
   /** How long a message claimed by a process that then died waits before another delivers it. */
   outboxLeaseSeconds: number;
+  /** Postgres time limits: opening a connection, one statement, waiting for a lock. */
+  databaseTimeouts: { connectMs: number; statementMs: number; lockMs: number };
+  /** On SIGTERM, how long commands under way may take to finish before the database closes. */
+  shutdownGraceMs: number;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
   /** Every secret value, so the logger can scrub them. */
@@ -90,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     catchUpWindowHours: e.SCHEDULER_CATCH_UP_HOURS,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, lockMs: e.DATABASE_LOCK_TIMEOUT_MS },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
   };
   if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
@@ -117,6 +127,8 @@ function describeExpected(name: string): string {
   if (name === "LOG_LEVEL") return "debug, info, warn, error or silent";
   if (name === "SCHEDULER_CATCH_UP_HOURS") return "a number of hours from 0 to 168";
   if (name === "OUTBOX_LEASE_SECONDS") return "a number of seconds from 1 to 3600";
+  if (name.startsWith("DATABASE_") && name.endsWith("_TIMEOUT_MS")) return "a number of milliseconds, at least 100";
+  if (name === "SHUTDOWN_GRACE_SECONDS") return "a number of seconds from 0 to 600";
   return "a different value";
 }
 

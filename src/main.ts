@@ -11,6 +11,7 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { systemClock } from "./core/types.js";
 import { AppError } from "./util/app-error.js";
 import { createLogger } from "./util/logger.js";
+import { createHealthCheck, startHealthServer } from "./http/health.js";
 
 /** The only file that wires everything: configuration, database, core, dispatcher, adapters. */
 async function main(): Promise<void> {
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: consoleMode && !process.env.LOG_LEVEL ? "warn" : config.logLevel, secrets: config.secrets });
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason }));
 
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, {
+    // Postgres stopped or our backend was terminated: commands under way answer "try again" on their
+    // own and the pool reconnects for the next ones; this is only the operator's record of it.
+    onConnectionError: (error) => logger.warn("database connection lost", { error }),
+  });
   const where = database.driver === "pglite" ? `embedded PGlite in ${config.dataDir}` : "Postgres (DATABASE_URL)";
   setInterval(() => void refreshStatistics(database).catch((error: unknown) => logger.warn("statistics refresh failed", { error })), 6 * 3_600_000).unref();
 
@@ -55,6 +60,12 @@ async function main(): Promise<void> {
 
   dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger, leaseMs: config.outboxLeaseSeconds * 1000 });
   for (const adapter of adapters) await adapter.start();
+  // Slack serves /healthz on its own server; every other mode gets one here, on the same PORT.
+  const healthServer = config.slack
+    ? undefined
+    : await startHealthServer({ port: config.port, check: createHealthCheck(database.db, adapters), logger }).catch((error: unknown) => {
+        throw new AppError("HEALTH.START", `Could not listen on port ${config.port} for /healthz: ${error instanceof Error ? error.message : String(error)}`);
+      });
   dispatcher.start();
   await scheduler.start();
   logger.info(`Warmpath running on ${where} with ${adapters.map((a) => a.name).join(" and ")}`);
@@ -62,8 +73,11 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info(`${signal}: shutting down`);
     await scheduler?.stop();
+    // Commands under way finish and answer before anything closes under them, within the grace time.
+    if (!(await core.idle(config.shutdownGraceMs))) logger.warn("shutting down with commands still running", { running: core.inFlight() });
     for (const adapter of adapters) await adapter.stop().catch((error: unknown) => logger.error("adapter stop failed", { adapter: adapter.name, error }));
     await dispatcher?.stop();
+    await healthServer?.close();
     await database.close();
     process.exit(0);
   };

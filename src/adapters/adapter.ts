@@ -6,4 +6,6 @@ export interface PlatformAdapter {
   readonly port: MessengerPort;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** True while the platform connection can do its work (reported by /healthz). */
+  healthy(): boolean;
 }

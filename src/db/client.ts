@@ -10,6 +10,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import * as schema from "./schema/index.js";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
+import { isDatabaseUnavailable } from "./errors.js";
 
 export type Schema = typeof schema;
 
@@ -92,6 +93,22 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     throw error;
   }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  // drizzle's transaction on a pool never releases a client whose BEGIN failed (the connection died
+  // between checkout and BEGIN): each such failure would leak a pool slot until none were left. So
+  // transactions check out their own client and always hand it back, broken ones to be discarded.
+  const transaction: Db["transaction"] = async (run, config) => {
+    const client = await pool.connect();
+    let failure: unknown;
+    try {
+      return await (drizzlePg(client) as unknown as Db).transaction(run, config);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      client.release(isDatabaseUnavailable(failure) ? (failure as Error) : undefined);
+    }
+  };
+  Object.assign(db, { transaction });
   return { db, driver: "postgres", close: () => pool.end() };
 }
 

@@ -7,6 +7,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
   RESTEvents,
+  Status,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -257,6 +258,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     async stop() {
       await client.destroy();
+    },
+
+    healthy() {
+      return client.isReady() && client.ws.status === Status.Ready;
     },
   };
 }

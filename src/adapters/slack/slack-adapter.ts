@@ -1,6 +1,5 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { sql } from "drizzle-orm";
 import {
   App,
   HTTPReceiver,
@@ -21,6 +20,7 @@ import type { Db } from "../../db/client.js";
 import { AppError } from "../../util/app-error.js";
 import type { Logger } from "../../util/logger.js";
 import type { PlatformAdapter } from "../adapter.js";
+import { answerHealth, createHealthCheck } from "../../http/health.js";
 import { buildHomeView } from "./app-home.js";
 import { createSlackPort, type SlackPort } from "./port.js";
 import { ACTION_PREFIX, escapeMrkdwn, fromSlackText, renderMessage, withOutcome } from "./render.js";
@@ -56,7 +56,6 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 const DEFAULT_API_URL = "https://slack.com/api/";
 /** A hung Slack call must not hold a command (or start-up) forever. */
 const API_TIMEOUT_MS = 15_000;
-const HEALTH_TIMEOUT_MS = 2_000;
 
 /** Bolt's logger interface over ours, so Bolt's and the Web API's lines are scrubbed of secrets like every other. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -93,16 +92,6 @@ function describeStartError(error: unknown, what: { variable: string; url: strin
   if (error instanceof webApi.WebAPIHTTPError) return `Slack at ${what.url} answered HTTP ${error.statusCode} while checking ${what.variable}. Try again in a moment.`;
   if (error instanceof webApi.WebAPIRateLimitedError) return `Slack rate-limited the start-up check of ${what.variable}; try again in ${error.retryAfter} s.`;
   return `Slack start-up failed while checking ${what.variable}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /** An intro answer from its button: the helper's DM is then updated to show the outcome. */
@@ -155,22 +144,9 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   let running = false;
   let socketConnected = false;
 
-  async function databaseUp(): Promise<boolean> {
-    try {
-      await withTimeout(db.execute(sql`select 1`), HEALTH_TIMEOUT_MS);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  const health = async (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    const bot = running && (!options.appToken || socketConnected);
-    const database = await databaseUp();
-    const ok = bot && database;
-    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ status: ok ? "ok" : "unavailable", slack: bot ? "up" : "down", database: database ? "up" : "down" }));
-  };
+  const connected = () => running && (!options.appToken || socketConnected);
+  const checkHealth = createHealthCheck(db, [{ name: "slack", healthy: connected }]);
+  const health = (_req: http.IncomingMessage, res: http.ServerResponse) => answerHealth(checkHealth, res);
 
   let receiver: Receiver;
   let healthServer: http.Server | undefined;
@@ -381,6 +357,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       running = true;
       logger.info("Slack: Socket Mode connected", { team: installation.teamId });
     },
+
+    healthy: connected,
 
     async stop() {
       if (!running) return;

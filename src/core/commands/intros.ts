@@ -6,6 +6,7 @@ import { UserError } from "../errors.js";
 import { helpKinds, introOutcomes } from "../vocabulary.js";
 import { isPaused, memberByMention, nameWithHeadline, pauseNote } from "../services/members.js";
 import { splitAtKnownCompany } from "../services/companies.js";
+import { DM_LIMITS, enforceLimits } from "../services/rate-limits.js";
 import {
   RELATION_PHRASES,
   askButtons,
@@ -42,6 +43,7 @@ export const introRequest = defineCommand({
       const split = await splitAtKnownCompany(ctx, companyName);
       if (split) ({ company: companyName, rest: ask } = split);
     }
+    await enforceLimits(ctx, DM_LIMITS.intros, (since, limit) => ctx.store.intros.requestedSince(ctx.me.id, since, limit));
     const company = await ctx.store.companies.resolve(companyName, now);
     await ctx.store.intros.lockNumbering();
     const open = await ctx.store.intros.findOpen(ctx.me.id, helper.id, company.id);

@@ -7,6 +7,7 @@ import { activityKinds } from "../vocabulary.js";
 import { helpKinds } from "../vocabulary.js";
 import { memberByMention } from "../services/members.js";
 import { companyMentionedIn } from "../services/companies.js";
+import { DM_LIMITS, enforceLimits } from "../services/rate-limits.js";
 
 export const log = defineCommand({
   name: "log",
@@ -57,6 +58,7 @@ export const thanks = defineCommand({
   async run(ctx, args) {
     const helper = await memberByMention(ctx, args.member);
     if (helper.id === ctx.me.id) throw new UserError("THANKS.SELF", "Thanking yourself is lovely, but the ledger is for thanking others.");
+    await enforceLimits(ctx, DM_LIMITS.thanks, (since, limit) => ctx.store.ledger.thanksSentSince(ctx.me.id, since, limit));
     await ctx.store.ledger.addThanks({ from: ctx.me.id, to: helper.id, kind: args.kind ?? null, note: args.note ?? null, now: ctx.clock.now() });
     const forWhat = args.kind ? ` for the ${args.kind}` : "";
     await ctx.send({

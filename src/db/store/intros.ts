@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { clubs, companies, intros, type HelpKind, type IntroOutcome, type IntroStatus } from "../schema/index.js";
 
@@ -36,6 +36,17 @@ export function introStore(db: Db, clubId: number) {
      */
     async lockNumbering(): Promise<void> {
       await db.select({ id: clubs.id }).from(clubs).where(eq(clubs.id, clubId)).for("no key update");
+    },
+
+    /** When the member asked for introductions since a time, newest first (at most `limit`): for the rate limit. */
+    async requestedSince(requesterId: number, since: Date, limit: number): Promise<Date[]> {
+      const rows = await db
+        .select({ at: intros.requestedAt })
+        .from(intros)
+        .where(and(eq(intros.clubId, clubId), eq(intros.requesterId, requesterId), gt(intros.requestedAt, since)))
+        .orderBy(desc(intros.requestedAt))
+        .limit(limit);
+      return rows.map((r) => r.at);
     },
 
     /** Locks the intro for a state change; only this club's numbers are found. */

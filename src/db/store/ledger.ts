@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, gt } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { activities, networkTies, thanks, wins, type ActivityKind, type HelpKind } from "../schema/index.js";
 
@@ -18,6 +18,17 @@ export function ledgerStore(db: Db, clubId: number) {
 
     async addWin(memberId: number, text: string, now: Date): Promise<void> {
       await db.insert(wins).values({ clubId, memberId, text, createdAt: now });
+    },
+
+    /** When the member sent their thanks since a time, newest first (at most `limit`): for the rate limit. */
+    async thanksSentSince(memberId: number, since: Date, limit: number): Promise<Date[]> {
+      const rows = await db
+        .select({ at: thanks.createdAt })
+        .from(thanks)
+        .where(and(eq(thanks.clubId, clubId), eq(thanks.fromMemberId, memberId), gt(thanks.createdAt, since)))
+        .orderBy(desc(thanks.createdAt))
+        .limit(limit);
+      return rows.map((r) => r.at);
     },
 
     async addThanks(input: { from: number; to: number; kind: HelpKind | null; note: string | null; introId?: number | null; now: Date }): Promise<void> {
