@@ -80,8 +80,8 @@ describe.each(backends)("tenant isolation on $name", (backend) => {
     const list = await h.run("ana", "goal list", CLUB_A);
     expect(list.text).toContain("Club A goal");
     expect(list.text).not.toContain("Club B goal");
-    const exported = JSON.parse((await h.run("ana", "export", CLUB_B)).attachment!.content);
-    expect(exported.goals.map((g: { text: string }) => g.text)).toEqual(["Club B goal"]);
+    const exported = JSON.parse((await h.run("ana", "export", CLUB_B)).attachment!.content) as { goals: Array<{ text: string }>; targets: unknown[] };
+    expect(exported.goals.map((g) => g.text)).toEqual(["Club B goal"]);
     expect(exported.targets).toEqual([]);
   });
 
@@ -90,6 +90,37 @@ describe.each(backends)("tenant isolation on $name", (backend) => {
     expect(await h.core.completeCompanies(CLUB_B, "se")).toEqual(["Secretco"]);
     expect(await h.core.completeCompanies(CLUB_A, "se")).toEqual([]);
     expect(await h.core.completeCompanies({ platform: "console", externalId: "no-such-club" }, "a")).toEqual([]);
+  });
+
+  it("a bot-written member reference (<@#id>) names nobody outside its club", async () => {
+    // cat is a member of club A only, and on a break there: nothing about her may show in club B.
+    await h.run("cat", "join Recruiter", CLUB_A);
+    expect((await h.run("cat", "snooze 14", CLUB_A)).tone).toBe("success");
+    const [cat] = await queryRows<{ id: number }>(
+      database.db,
+      sql`select m.id from members m join platform_users p on p.club_id = m.club_id and p.member_id = m.id join club_links l on l.club_id = m.club_id where l.external_id = 'club-a' and p.platform_user_id = 'cat'`,
+    );
+    // Buttons write members as <@#id>; here club B's members type club A's id by hand.
+    const ref = `<@#${cat!.id}>`;
+    h.port.deliveries.length = 0;
+
+    const intro = await h.run("yan", `intro ${ref} Acme: could you introduce me?`, CLUB_B);
+    expect(intro.text).toContain("don't know that member");
+    expect(intro.text).not.toContain("cat");
+    const thanks = await h.run("yan", `thanks ${ref} for the tip`, CLUB_B);
+    expect(thanks.text).toContain("don't know that member");
+    const organisers = await h.admin("zed", `config organisers ${ref}`, CLUB_B);
+    expect(organisers.text).toContain("hasn't used Warmpath in this club yet");
+
+    // Nothing reached cat, and nothing in club B points at her.
+    expect(h.port.deliveries).toEqual([]);
+    const [pointers] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select (select count(*) from intros where helper_id = ${cat!.id} or requester_id = ${cat!.id})
+        + (select count(*) from thanks where to_member_id = ${cat!.id} or from_member_id = ${cat!.id})
+        + (select count(*) from club_organisers where member_id = ${cat!.id}) as n`,
+    );
+    expect(Number(pointers!.n)).toBe(0);
   });
 
   it("every club-owned table carries a non-null club id", async () => {
