@@ -17,6 +17,8 @@ export interface SchedulerOptions {
   catchUpWindowMs?: number;
   /** How often schedules are re-read, to follow changes made through other processes. */
   reloadMs?: number;
+  /** Waits before trying a failed run again, one per attempt (default 15 s, 1 min, 5 min, 15 min, 1 h). */
+  retryDelaysMs?: number[];
 }
 
 type ClubSchedule = Pick<typeof clubs.$inferSelect, "id" | "timezone" | "schedules" | "schedulesUpdatedAt" | "createdAt">;
@@ -46,11 +48,31 @@ export function createScheduler(options: SchedulerOptions) {
       .select({ id: clubs.id, timezone: clubs.timezone, schedules: clubs.schedules, schedulesUpdatedAt: clubs.schedulesUpdatedAt, createdAt: clubs.createdAt })
       .from(clubs);
 
-  async function fire(clubId: number, job: ScheduledJob, slot: Date) {
+  const retryDelays = options.retryDelaysMs ?? [15_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+  const retries = new Set<NodeJS.Timeout>();
+
+  /**
+   * Runs a job for a slot. A run that fails (Postgres away, a timeout) rolled back with its claim, so
+   * it is tried again later while the slot is within the catch-up window: a digest due during an
+   * outage still goes out once the database is back, and the claim keeps it to once.
+   */
+  async function fire(clubId: number, job: ScheduledJob, slot: Date, attempt = 0): Promise<void> {
     try {
       await options.runner.run(clubId, job, slot);
     } catch (error) {
-      options.logger.error("scheduled job failed", { club: clubId, job, slot: slot.toISOString(), error });
+      const details = { club: clubId, job, slot: slot.toISOString(), attempt: attempt + 1, error };
+      const delay = retryDelays[attempt];
+      if (stopped || delay === undefined || clock.now().getTime() + delay - slot.getTime() > window) {
+        options.logger.error("scheduled job failed", details);
+        return;
+      }
+      options.logger.warn(`scheduled job failed; trying again in ${Math.round(delay / 1000)} s`, details);
+      const timer = setTimeout(() => {
+        retries.delete(timer);
+        void fire(clubId, job, slot, attempt + 1);
+      }, delay);
+      timer.unref?.();
+      retries.add(timer);
     }
   }
 
@@ -127,6 +149,8 @@ export function createScheduler(options: SchedulerOptions) {
   return {
     catchUp,
     reload,
+    /** Runs a job's slot now, as its cron task does (retries included). */
+    fire: (clubId: number, job: ScheduledJob, slot: Date) => fire(clubId, job, slot),
     async start() {
       stopped = false;
       await reload();
@@ -140,6 +164,8 @@ export function createScheduler(options: SchedulerOptions) {
     async stop() {
       stopped = true;
       clearTimeout(reloadTimer);
+      for (const timer of retries) clearTimeout(timer);
+      retries.clear();
       await reloading.catch(() => undefined);
       for (const entry of tasks.values()) for (const task of entry.tasks) await task.destroy();
       tasks.clear();

@@ -8,6 +8,8 @@ import { createScratchDatabase } from "../support/databases.js";
 import { CLUB_A, createHarness, type Harness } from "../support/harness.js";
 import { startTcpProxy } from "../support/tcp-proxy.js";
 import { createLogger } from "../../src/util/logger.js";
+import { createJobRunner } from "../../src/scheduler/runner.js";
+import { createScheduler } from "../../src/scheduler/scheduler.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const UNAVAILABLE = "I can't reach the club's database right now";
@@ -149,6 +151,27 @@ describe.runIf(baseUrl)("when Postgres goes away", () => {
       expect(await goalCount(database, "During 1")).toBe(0);
       expect(await goalCount(database, "Before the outage")).toBe(1);
       expect(await goalCount(database, "After the outage")).toBe(1);
+    });
+
+    it("a scheduled run that falls due while the database is away runs once it is back", async () => {
+      await ask(h, "ana", "join");
+      const logger = createLogger({ level: "silent" });
+      const runner = createJobRunner({ db: database.db, clock: h.clock, logger });
+      const scheduler = createScheduler({ db: database.db, runner, logger, clock: h.clock, retryDelaysMs: [20, 20, 20, 20] });
+      await scheduler.start();
+      try {
+        const [club] = await queryRows<{ id: number }>(database.db, sql`select club_id as id from club_links where external_id = ${CLUB_A.externalId}`);
+        const slot = new Date(h.clock.now().getTime() - 60_000);
+        const claimed = async () => (await queryRows(database.db, sql`select id from scheduled_runs where job = 'digest' and slot = ${slot}`)).length;
+
+        proxy.down();
+        await scheduler.fire(Number(club!.id), "digest", slot);
+        proxy.up();
+        await expect.poll(claimed, { timeout: 10_000 }).toBe(1);
+        expect(await queryRows(database.db, sql`select id from outbox where dedupe_key like 'digest:%'`)).toHaveLength(1);
+      } finally {
+        await scheduler.stop();
+      }
     });
   });
 });
