@@ -15,7 +15,6 @@ import { computeMatches } from "../src/core/services/matching.js";
 import { createJobRunner } from "../src/scheduler/runner.js";
 import { createDispatcher } from "../src/outbox/dispatcher.js";
 import { createSlackPort } from "../src/adapters/slack/port.js";
-import { systemClock } from "../src/core/types.js";
 import { silentLogger } from "../src/util/logger.js";
 import { startFakeSlackApi } from "../test/slack/fake-slack-api.js";
 import { webApi } from "@slack/bolt";

@@ -55,5 +55,5 @@ export type AnyCommand = CommandDefinition<z.ZodObject>;
 /** Declares a command once; adapters derive their parsing and option lists from it. */
 export function defineCommand<S extends z.ZodObject>(definition: CommandDefinition<S>): AnyCommand {
   if (definition.summary.length > 100) throw new Error(`summary of ${definition.name} is over 100 characters`);
-  return definition as unknown as AnyCommand;
+  return definition;
 }

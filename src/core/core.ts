@@ -30,6 +30,7 @@ export interface CoreOptions {
 }
 
 /** Control characters (NUL above all, which Postgres text refuses) never reach a schema or the database. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 function clean<T>(value: T): T {

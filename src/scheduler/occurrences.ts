@@ -8,18 +8,18 @@ import { localDate, zonedTime } from "../core/dates.js";
  */
 export function latestOccurrence(expression: string, timezone: string, after: Date, upTo: Date): Date | undefined {
   const fields = cron.parse(expression);
-  const seconds = [...(fields.second as number[])].sort((a, b) => b - a);
-  const minutes = [...(fields.minute as number[])].sort((a, b) => b - a);
-  const hours = [...(fields.hour as number[])].sort((a, b) => b - a);
+  const seconds = [...fields.second].sort((a, b) => b - a);
+  const minutes = [...fields.minute].sort((a, b) => b - a);
+  const hours = [...fields.hour].sort((a, b) => b - a);
   const start = localDate(upTo, timezone);
   // Walk local calendar days backwards, latest time first; a few days past `after` covers any offset.
   const days = Math.ceil((upTo.getTime() - after.getTime()) / 86_400_000) + 2;
   for (let back = 0; back <= days; back++) {
     const day = new Date(Date.UTC(start.year, start.month - 1, start.day - back));
     const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
-    if (!(fields.month as number[]).includes(m)) continue;
+    if (!fields.month.includes(m)) continue;
     if (!matchesDayOfMonth(fields.dayOfMonth, y, m, d)) continue;
-    if (!(fields.dayOfWeek as Array<number | string>).some((w) => Number(w) % 7 === day.getUTCDay())) continue;
+    if (!fields.dayOfWeek.some((w) => Number(w) % 7 === day.getUTCDay())) continue;
     for (const h of hours) {
       for (const min of minutes) {
         for (const s of seconds) {

@@ -249,7 +249,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       const files: StoredFile[] = [];
       let body: unknown;
       for (const [key, value] of form.entries()) {
-        if (key === "payload_json") body = JSON.parse(String(value));
+        if (key === "payload_json" && typeof value === "string") body = JSON.parse(value);
         else if (typeof value !== "string") files.push({ name: value.name, contentType: value.type, text: await value.text() });
       }
       return { body, files };
@@ -444,7 +444,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     });
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: heartbeatIntervalMs }, s: null, t: null }));
     ws.on("message", (data) => {
-      const payload = JSON.parse(String(data)) as { op?: number; d?: { token?: string; intents?: number } & Json };
+      // ws hands a Buffer (binaryType "nodebuffer", the default).
+      const payload = JSON.parse((data as Buffer).toString()) as { op?: number; d?: { token?: string; intents?: number } & Json };
       if (payload.op === 1) {
         gateway.heartbeats++;
         ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));

@@ -2,16 +2,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord, type FakeGuild, type FakeUser } from "./fake-discord.js";
 import { textOf } from "./world.js";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+import { botCommand } from "../support/processes.js";
 
 /**
- * The bot process with the Discord settings, as `npm start` runs it (`tsx src/main.ts`; started
- * directly so SIGTERM reaches main's shutdown, which npm doesn't forward from a pipe).
+ * The bot process with the Discord settings, as production runs it: `node dist/main.js` (what
+ * `npm start` runs after building; started directly so SIGTERM reaches main's shutdown).
  */
 describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () => {
   let fake: FakeDiscord;
@@ -27,8 +25,9 @@ describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () =
     guild = fake.addGuild({ name: "Job Club", channels: ["general", "job-club"] });
     ana = fake.addMember(guild, { username: "ana", globalName: "Ana" });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-discord-start-"));
-    child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/main.ts"], {
-      cwd: root,
+    const { command, args, cwd } = botCommand();
+    child = spawn(command, args, {
+      cwd,
       env: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",

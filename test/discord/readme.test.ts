@@ -26,7 +26,7 @@ describe("the README's Discord steps", () => {
   it("name the commands and settings that exist", () => {
     const scripts = (JSON.parse(fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     expect(section).toContain("npm run discord:register");
-    expect(scripts["discord:register"]).toBe("tsx src/adapters/discord/register-commands.ts");
+    expect(scripts["discord:register"]).toBe("npm run --silent build && node dist/adapters/discord/register-commands.js");
     for (const variable of ["DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL"]) expect(section).toContain(variable);
   });
 });

@@ -6,13 +6,18 @@ import { allCommands } from "../../src/core/commands/index.js";
 import { buildJobclubCommand } from "../../src/adapters/discord/command-options.js";
 import { BOT_PERMISSIONS_INTEGER } from "../../src/adapters/discord/permissions.js";
 import { startFakeDiscord, type FakeDiscord, type FakeGuild } from "./fake-discord.js";
+import { botCommand } from "../support/processes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** `npm run discord:register` as a person runs it, with only the given environment. */
-function register(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * What `npm run discord:register` runs after building (the global setup has built dist/), with only
+ * the given environment; `npm run` itself is checked once below.
+ */
+function register(env: Record<string, string>, how: "node" | "npm run" = "node"): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "discord:register"], {
+    const { command, args } = how === "npm run" ? { command: "npm", args: ["run", "--silent", "discord:register"] } : botCommand("dist/adapters/discord/register-commands.js");
+    const child = spawn(command, args, {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", ...env },
     });
@@ -53,8 +58,8 @@ describe("npm run discord:register", () => {
     expect(fake.commandPuts).toHaveLength(2);
   });
 
-  it("registers globally without DISCORD_GUILD_ID", async () => {
-    const result = await register(env);
+  it("registers globally without DISCORD_GUILD_ID, through npm run as a person types it", async () => {
+    const result = await register(env, "npm run");
     expect(result.stdout).toContain(`Registered /jobclub with ${allCommands.length} subcommands globally.\n`);
     expect(result.code).toBe(0);
     expect(fake.commandPuts.at(-1)).toEqual({ scope: "global", body: [expected] });

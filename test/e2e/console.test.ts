@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createScratchDatabase } from "../support/databases.js";
-import { userEnv } from "../support/processes.js";
+import { botCommand, userEnv } from "../support/processes.js";
 
 interface Run {
   code: number | null;
@@ -12,9 +12,13 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `npm start` as a user would, typing `input`, and waits for it to exit. */
-function npmStart(input: string | undefined, env: Record<string, string>): Promise<Run> & { child: ReturnType<typeof spawn> } {
-  const child = spawn("npm", ["start", "--silent"], { cwd: process.cwd(), env: userEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+/**
+ * Runs Warmpath, typing `input`, and waits for it to exit: as production runs it (`node dist/main.js`),
+ * or as the README's quick start does (`npm start`, which builds first, then runs the same).
+ */
+function startBot(input: string | undefined, env: Record<string, string>, how: "node" | "npm start" = "node"): Promise<Run> & { child: ReturnType<typeof spawn> } {
+  const { command, args, cwd } = how === "npm start" ? { command: "npm", args: ["start", "--silent"], cwd: process.cwd() } : botCommand();
+  const child = spawn(command, args, { cwd, env: userEnv(env), stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -54,11 +58,11 @@ function dataDir(): string {
   return dir;
 }
 
-describe("npm start with no tokens: the local console", () => {
+describe("Warmpath with no tokens: the local console", () => {
   const dir = dataDir();
 
-  it("runs a session of commands and exits 0 at the end of input", async () => {
-    const run = await npmStart(SESSION, { DATA_DIR: dir });
+  it("runs a session of commands from `npm start` and exits 0 at the end of input", async () => {
+    const run = await startBot(SESSION, { DATA_DIR: dir }, "npm start");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const out = run.stdout;
@@ -81,7 +85,7 @@ describe("npm start with no tokens: the local console", () => {
   });
 
   it("keeps the data across a restart", async () => {
-    const run = await npmStart("@ana goal list\n@ana target list\n@bob intro list\n@ana who ACME\n", { DATA_DIR: dir });
+    const run = await startBot("@ana goal list\n@ana target list\n@bob intro list\n@ana who ACME\n", { DATA_DIR: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("1. ⬜ Reach out to 3 people");
     expect(run.stdout).toContain("• ACME, Inc.: interviewing");
@@ -90,7 +94,7 @@ describe("npm start with no tokens: the local console", () => {
   });
 
   it("refuses a second process on the same data directory", async () => {
-    const first = npmStart(undefined, { DATA_DIR: dir });
+    const first = startBot(undefined, { DATA_DIR: dir });
     await new Promise<void>((resolve) => {
       const check = (chunk: Buffer) => {
         if (chunk.toString().includes("Warmpath local console")) {
@@ -100,7 +104,7 @@ describe("npm start with no tokens: the local console", () => {
       };
       first.child.stdout!.on("data", check);
     });
-    const second = await npmStart("help\n", { DATA_DIR: dir });
+    const second = await startBot("help\n", { DATA_DIR: dir });
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/Another Warmpath process \(pid \d+\) is already using the data directory/);
     first.child.stdin!.end("@ana goal list\n");
@@ -110,21 +114,21 @@ describe("npm start with no tokens: the local console", () => {
   });
 
   it("stops at start-up on a half-set configuration, naming the variable", async () => {
-    const run = await npmStart("help\n", { DATA_DIR: dataDir(), SLACK_BOT_TOKEN: "xoxb-test-token-secret" });
+    const run = await startBot("help\n", { DATA_DIR: dataDir(), SLACK_BOT_TOKEN: "xoxb-test-token-secret" });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set");
     expect(run.stderr).not.toContain("xoxb-test-token-secret");
   });
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)("npm start with DATABASE_URL", () => {
+describe.runIf(process.env.TEST_DATABASE_URL)("Warmpath with DATABASE_URL", () => {
   it("migrates an empty Postgres database at start, uses it, and keeps data across a restart", async () => {
     const database = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
     try {
-      const first = await npmStart("@ana goal add Ship the portfolio\n", { DATABASE_URL: database.url, DATA_DIR: dataDir() });
+      const first = await startBot("@ana goal add Ship the portfolio\n", { DATABASE_URL: database.url, DATA_DIR: dataDir() });
       expect(first.code).toBe(0);
       expect(first.stdout.split("\n")[0]).toContain("Warmpath local console on Postgres (DATABASE_URL)");
-      const second = await npmStart("@ana goal list\n", { DATABASE_URL: database.url, DATA_DIR: dataDir() });
+      const second = await startBot("@ana goal list\n", { DATABASE_URL: database.url, DATA_DIR: dataDir() });
       expect(second.stdout).toContain("1. ⬜ Ship the portfolio");
     } finally {
       await database.drop();

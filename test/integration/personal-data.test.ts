@@ -139,7 +139,7 @@ describe.each(backends)("export and forget-me on $name", (backend) => {
       h.run("dee", "target list"),
       h.run("dee", "intro list"),
     ]);
-    expect(replies[0]!.tone).toBe("success");
+    expect(replies[0].tone).toBe("success");
     const [left] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from platform_users where platform_user_id = 'dee'`);
     expect(Number(left!.n)).toBe(0);
     expect((await h.run("dee", "goal list")).text).toContain("forget you");
@@ -148,7 +148,7 @@ describe.each(backends)("export and forget-me on $name", (backend) => {
   it("a command racing forget-me either runs before it or is refused, and leaves nothing behind", async () => {
     await h.run("eve", "join Analyst");
     const replies = await Promise.all([h.run("eve", "forget-me confirm"), h.run("eve", "goal add One more"), h.run("eve", "network add Initech knows")]);
-    expect(replies[0]!.tone).toBe("success");
+    expect(replies[0].tone).toBe("success");
     for (const reply of replies.slice(1)) expect(reply.text).not.toContain("Sorry");
     const [left] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from platform_users where platform_user_id = 'eve'`);
     expect(Number(left!.n)).toBe(0);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
 import { createScratchDatabase } from "../support/databases.js";
-import { freePort, userEnv } from "../support/processes.js";
+import { botCommand, freePort, userEnv } from "../support/processes.js";
 import { startFakeSlackApi } from "../slack/fake-slack-api.js";
 import { openPostgres, queryRows, type Db } from "../../src/db/client.js";
 import { createCore } from "../../src/core/core.js";
@@ -21,9 +21,10 @@ const MEMBERS = 500;
 const userId = (i: number) => `U${String(i).padStart(5, "0")}`;
 
 function startBot(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: userEnv(env), stdio: ["ignore", "ignore", "pipe"] });
+  const { command, args, cwd } = botCommand();
+  const child = spawn(command, args, { cwd, env: userEnv(env), stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
   return { child, exited, stderr: () => stderr };
 }

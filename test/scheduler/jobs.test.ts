@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
-import { CLUB_A, createHarness, type Harness } from "../support/harness.js";
+import { createHarness, type Harness } from "../support/harness.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { createScheduler } from "../../src/scheduler/scheduler.js";
 import { createJobRunner } from "../../src/scheduler/runner.js";

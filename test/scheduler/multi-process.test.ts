@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createScratchDatabase } from "../support/databases.js";
-import { userEnv } from "../support/processes.js";
+import { botCommand, userEnv } from "../support/processes.js";
 import { openPostgres, queryRows } from "../../src/db/client.js";
 import { createCore } from "../../src/core/core.js";
 import { CONSOLE_CLUB } from "../../src/adapters/console/console-adapter.js";
@@ -14,15 +14,16 @@ import { silentLogger } from "../../src/util/logger.js";
 /** A bot process as a user starts it, on a shared Postgres, with stdin held open so it keeps running. */
 function startBot(databaseUrl: string): { child: ChildProcess; output: () => string; banner: Promise<void>; exited: Promise<number | null> } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-mp-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: userEnv({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir }), stdio: ["pipe", "pipe", "pipe"] });
+  const { command, args, cwd } = botCommand();
+  const child = spawn(command, args, { cwd, env: userEnv({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir }), stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let resolveBanner: () => void;
   const banner = new Promise<void>((resolve) => (resolveBanner = resolve));
-  child.stdout!.on("data", (chunk: Buffer) => {
+  child.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString();
     if (out.includes("Warmpath local console")) resolveBanner();
   });
-  child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return { child, output: () => out, banner, exited };
 }

@@ -114,7 +114,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
         return user ? { user: userJson(user) } : "user_not_found";
       }
       case "conversations.open": {
-        const ids = String(body.users ?? "")
+        const ids = (typeof body.users === "string" ? body.users : "")
           .split(",")
           .filter(Boolean);
         if (ids.length === 0) return "users_list_not_supplied";
@@ -128,7 +128,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
         return { channel: { id } };
       }
       case "chat.postMessage": {
-        const channel = String(body.channel ?? "");
+        const channel = typeof body.channel === "string" ? body.channel : "";
         const known = options.channels[channel];
         if (!conversations.has(channel) && !known) return "channel_not_found";
         if (known && !known.botIsMember) return "not_in_channel";
@@ -198,7 +198,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("message", (data) => {
-      const message = safeJson(String(data)) as Record<string, unknown>;
+      // ws hands a Buffer (binaryType "nodebuffer", the default).
+      const message = safeJson((data as Buffer).toString()) as Record<string, unknown>;
       record({ kind: "socket-ack", name: String(message.envelope_id), body: message, authorization: undefined, outcome: "ok" });
     });
     socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake-slack" }, connection_info: { app_id: "A0WARMPATH" } }));

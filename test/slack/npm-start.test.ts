@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeSlackApi, type FakeSlackApi } from "./fake-slack-api.js";
-import { freePort, userEnv } from "../support/processes.js";
+import { botCommand, freePort, userEnv } from "../support/processes.js";
 import { sendSigned, slashCommandBody } from "./sign.js";
 
 const SECRET = "npm-start-signing-secret-0123456789";
@@ -12,13 +12,13 @@ const BOT_TOKEN = "xoxb-9999-8888-NpmStartBotToken";
 const TEAM = "T0START";
 
 /**
- * Starts Warmpath as a user would: `npm start`, or what it runs (`tsx src/main.ts`) when the test must
- * signal the process itself (npm does not pass SIGTERM on). Its own process group, so cleanup reaches
- * every process it started.
+ * Starts Warmpath as production does: `node dist/main.js` (what `npm start` runs after building, and
+ * the container's command), so SIGTERM reaches main's shutdown. Its own process group, so cleanup
+ * reaches every process it started.
  */
-function launch(how: "npm start" | "tsx", env: Record<string, string>) {
-  const [command, args] = how === "npm start" ? ["npm", ["start", "--silent"]] : [path.resolve("node_modules/.bin/tsx"), ["src/main.ts"]];
-  const child = spawn(command, args, { cwd: process.cwd(), env: userEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
+function launch(env: Record<string, string>) {
+  const { command, args, cwd } = botCommand();
+  const child = spawn(command, args, { cwd, env: userEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let stderr = "";
   let done = false;
   const listeners = new Set<() => void>();
@@ -57,8 +57,8 @@ function launch(how: "npm start" | "tsx", env: Record<string, string>) {
 
 const launched: Array<{ pid: number; running: () => boolean }> = [];
 
-// Each case starts a real process (npm, tsx, a fresh PGlite): slow on a busy two-core machine.
-describe("npm start with Slack tokens", { timeout: 180_000 }, () => {
+// Each case starts a real process (node, a fresh PGlite): slow on a busy two-core machine.
+describe("the bot process with Slack tokens", { timeout: 180_000 }, () => {
   let fake: FakeSlackApi;
   const dirs: string[] = [];
   const dataDir = () => {
@@ -89,7 +89,7 @@ describe("npm start with Slack tokens", { timeout: 180_000 }, () => {
   });
 
   it("stops with one clear message when Slack refuses the bot token, without leaking it", async () => {
-    const run = launch("npm start", { SLACK_BOT_TOKEN: "xoxb-wrong-token-1234567890", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir(), PORT: String(await freePort()) });
+    const run = launch({ SLACK_BOT_TOKEN: "xoxb-wrong-token-1234567890", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir(), PORT: String(await freePort()) });
     expect(await run.exited).toBe(1);
     expect(run.stderr()).toContain("Slack refused SLACK_BOT_TOKEN (invalid_auth)");
     expect(run.stderr()).not.toMatch(/unhandled|UnhandledPromiseRejection/i);
@@ -97,14 +97,14 @@ describe("npm start with Slack tokens", { timeout: 180_000 }, () => {
   });
 
   it("stops with one clear message when Slack cannot be reached", async () => {
-    const run = launch("npm start", { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: "http://127.0.0.1:9/api/", DATA_DIR: dataDir(), PORT: String(await freePort()) });
+    const run = launch({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: "http://127.0.0.1:9/api/", DATA_DIR: dataDir(), PORT: String(await freePort()) });
     expect(await run.exited).toBe(1);
     expect(run.stderr().trim().split("\n")).toEqual([expect.stringMatching(/^Could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\/ \(.+\)\. Check the network, or SLACK_API_URL if you set it\.$/)]);
   });
 
   it("serves /jobclub and /healthz, delivers DMs through the outbox, and shuts down on SIGTERM", async () => {
     const port = await freePort();
-    const run = launch("tsx", { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir(), PORT: String(port) });
+    const run = launch({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir(), PORT: String(port) });
     try {
       await run.output("Warmpath running on embedded PGlite");
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -122,7 +122,7 @@ describe("npm start with Slack tokens", { timeout: 180_000 }, () => {
       const dm = await fake.waitFor((r) => r.name === "chat.postMessage" && r.body.channel === "DUBOB", "the thanks DM");
       expect(String(dm.body.text)).toContain("Ana thanked you");
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- stderr of npm start ---\n${run.stderr()}`);
+      throw new Error(`${(error as Error).message}\n--- stderr of the bot ---\n${run.stderr()}`);
     } finally {
       run.terminate();
     }

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { openPglite } from "../../src/db/client.js";
 
@@ -10,8 +12,26 @@ declare module "vitest" {
   }
 }
 
-/** Migrates one PGlite and dumps it: each test file starts from the dump (~0.5 s) instead of from scratch. */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * Compiles src/ to dist/ as `npm run build` does, once before any test file runs: the tests that
+ * start the bot run `node dist/main.js`, as production does. A failed build stops the run.
+ */
+function build(): void {
+  const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+  const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, encoding: "utf8" });
+  if (run.status !== 0) {
+    throw new Error(`npm run build (tsc -p tsconfig.build.json) failed with ${run.status ?? run.signal}; the tests that start dist/main.js cannot run:\n${run.stdout}${run.stderr}${run.error?.message ?? ""}`);
+  }
+}
+
+/**
+ * Builds dist/, then migrates one PGlite and dumps it: each test file starts from the dump (~0.5 s)
+ * instead of from scratch.
+ */
 export default async function setup(project: TestProject) {
+  build();
   const database = await openPglite();
   const dump = await database.client.dumpDataDir("none");
   await database.close();

@@ -1,4 +1,16 @@
 import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * How production starts Warmpath: `node dist/main.js` (the Dockerfile's command; `npm start` builds,
+ * then runs the same). The global setup builds dist/ once before any test file runs.
+ */
+export function botCommand(script = "dist/main.js"): { command: string; args: string[]; cwd: string } {
+  return { command: process.execPath, args: [path.join(root, script)], cwd: root };
+}
 
 /**
  * The environment of a new user starting Warmpath: this machine's, without any platform token,

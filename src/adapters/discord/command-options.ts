@@ -123,7 +123,7 @@ function optionOf(field: ArgField, schema: z.ZodType): APIApplicationCommandBasi
 /** The bounds zod knows (min/max of numbers and strings), read through its public JSON Schema export. */
 function jsonSchemaOf(schema: z.ZodType): { minimum?: unknown; maximum?: unknown; minLength?: unknown; maxLength?: unknown } {
   try {
-    return z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
+    return z.toJSONSchema(schema, { io: "output", unrepresentable: "any" });
   } catch {
     return {};
   }
@@ -299,8 +299,8 @@ type Loose = Record<string, unknown>;
 function normaliseCommand(value: unknown) {
   const c = (value ?? {}) as Loose;
   return {
-    name: String(c.name ?? ""),
-    description: String(c.description ?? ""),
+    name: typeof c.name === "string" ? c.name : "",
+    description: typeof c.description === "string" ? c.description : "",
     type: Number(c.type ?? ApplicationCommandType.ChatInput),
     contexts: Array.isArray(c.contexts) ? [...(c.contexts as number[])].sort() : null,
     integration_types: Array.isArray(c.integration_types) ? [...(c.integration_types as number[])].sort() : null,

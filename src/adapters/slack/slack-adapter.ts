@@ -118,7 +118,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   });
   const client = new webApi.WebClient(options.botToken, clientOptions());
   // The start-up checks report their own failure, in one message: the client's warnings would only repeat it.
-  const quiet: BoltLogger = { ...bolt, warn: bolt.debug, error: bolt.debug };
+  const quiet: BoltLogger = { ...bolt, warn: (...parts: unknown[]) => bolt.debug(...parts), error: (...parts: unknown[]) => bolt.debug(...parts) };
   const checkOptions = (): webApi.WebClientOptions => ({ ...clientOptions(), logger: quiet });
 
   let auth: webApi.AuthTestResponse;
@@ -364,7 +364,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       if (!running) return;
       running = false;
       await app.stop().catch((error: unknown) => logger.warn("slack stop failed", { error }));
-      if (healthServer?.listening) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
+      if (healthServer?.listening) await new Promise<void>((resolve) => healthServer.close(() => resolve()));
     },
   };
 }

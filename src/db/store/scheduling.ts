@@ -148,7 +148,7 @@ export function schedulingStore(db: Db, clubId: number) {
           select ${intros.helperId} from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted' and ${intros.respondedAt} >= ${from} and ${intros.respondedAt} < ${to}
         ) h join ${members} m on m.id = h.member_id
         group by m.id, m.display_name order by count desc, m.display_name limit ${limit}`);
-      return (rows as unknown as { rows: Array<{ member_id: number; name: string; count: number }> }).rows.map((r) => ({ memberId: Number(r.member_id), name: r.name, count: Number(r.count) }));
+      return (rows as { rows: Array<{ member_id: number; name: string; count: number }> }).rows.map((r) => ({ memberId: Number(r.member_id), name: r.name, count: Number(r.count) }));
     },
 
     /** Companies first targeted in the period. */
@@ -249,7 +249,7 @@ export function schedulingStore(db: Db, clubId: number) {
           union all
           select ${thanks.toMemberId}, ${thanks.createdAt} from ${thanks} where ${thanks.clubId} = ${clubId}
         ) h group by member_id`);
-      return new Map((rows as unknown as { rows: Array<{ member_id: number; at: string | Date }> }).rows.map((r) => [Number(r.member_id), new Date(r.at)]));
+      return new Map((rows as { rows: Array<{ member_id: number; at: string | Date }> }).rows.map((r) => [Number(r.member_id), new Date(r.at)]));
     },
 
     /** Member–helper pairs to leave alone: suggested since `since`, or the helper declined or let expire the member's ask. */
