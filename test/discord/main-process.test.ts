@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord, type FakeGuild, type FakeUser } from "./fake-discord.js";
 import { textOf } from "./world.js";
-import { botCommand } from "../support/processes.js";
+import { botCommand, freePort } from "../support/processes.js";
 
 /**
  * The bot process with the Discord settings, as production runs it: `node dist/main.js` (what
@@ -19,6 +19,7 @@ describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () =
   let dataDir: string;
   let stderr = "";
   let exited: Promise<number | null>;
+  let port: number;
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
@@ -26,12 +27,14 @@ describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () =
     ana = fake.addMember(guild, { username: "ana", globalName: "Ana" });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpath-discord-start-"));
     const { command, args, cwd } = botCommand();
+    port = await freePort();
     child = spawn(command, args, {
       cwd,
       env: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
         DATA_DIR: dataDir,
+        PORT: String(port),
         LOG_LEVEL: "debug",
         DISCORD_TOKEN: fake.token,
         DISCORD_APPLICATION_ID: fake.applicationId,
@@ -54,6 +57,10 @@ describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () =
     expect(fake.gateway.identifies[0]).toMatchObject({ intents: 1 });
     const answer = await fake.answer(fake.command(guild, ana, "join", { headline: "Data engineer" }));
     expect(textOf(answer)).toContain("Welcome to the job club, Ana!");
+    // Discord needs no HTTP server of its own, but a container still needs /healthz on PORT.
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", discord: "up", database: "up" });
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(stderr).toContain("Warmpath running on embedded PGlite");
