@@ -1,8 +1,10 @@
-import type { Reply } from "./types.js";
+import type { Platform, Reply } from "./types.js";
 
 /**
  * Something the bot must send later, through the outbox. Recipients are member ids; the dispatcher
- * finds their accounts on whichever platform the club lives on.
+ * finds their accounts on whichever platform the club lives on. `account` is the exception: a
+ * private message to a platform account that need not be a member (yet), such as the welcome for
+ * someone who just joined the club's channel.
  */
 export type OutboundMessage =
   | {
@@ -15,7 +17,8 @@ export type OutboundMessage =
       notifyOnFallback?: number;
     }
   | { kind: "room"; members: number[]; reply: Reply; dedupeKey?: string; about?: number[] }
-  | { kind: "channel"; channelId: string | null; reply: Reply; dedupeKey?: string; about?: number[] };
+  | { kind: "channel"; channelId: string | null; reply: Reply; dedupeKey?: string; about?: number[] }
+  | { kind: "account"; platform: Platform; userId: string; reply: Reply; dedupeKey?: string; about?: number[] };
 
 /** Every member whose data the message carries: recipients plus those it is about. */
 export function membersOf(message: OutboundMessage): number[] {

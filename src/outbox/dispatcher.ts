@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { performance } from "node:perf_hooks";
+import { and, eq, inArray, not, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { clubLinks, outbox, platformUsers } from "../db/schema/index.js";
 import type { OutboundMessage } from "../core/outbound.js";
@@ -14,12 +15,17 @@ export interface DispatcherOptions {
   clock?: Clock;
   /** Rows claimed per round. */
   batchSize?: number;
-  /** How long a claimed row is ours; after that a crashed sender's row is claimed again. */
+  /**
+   * How long a claimed row is ours; after that a crashed sender's row is claimed again. Leases are
+   * set and checked on the database's clock, so processes whose clocks disagree still agree on them.
+   */
   leaseMs?: number;
   /** Give up after this many attempts. */
   maxAttempts?: number;
   /** Poll interval when idle (a command's write also wakes it). */
   pollMs?: number;
+  /** Uniform in [0, 1): the jitter of retry backoff. Math.random unless a test fixes it. */
+  random?: () => number;
 }
 
 type Row = typeof outbox.$inferSelect;
@@ -31,10 +37,22 @@ class Deferred extends Error {
   }
 }
 
-/** Backoff for failures without a Retry-After: 2 s, 4 s, 8 s ... capped at 10 minutes. */
-export function backoffMs(attempt: number): number {
-  return Math.min(2 ** attempt * 1000, 10 * 60_000);
+/** The longest wait between attempts. */
+export const MAX_BACKOFF_MS = 10 * 60_000;
+
+/**
+ * Backoff for failures without a Retry-After, with "equal jitter": half of 2 s, 4 s, 8 s ... (capped
+ * at 10 minutes) for certain, plus a random part up to the other half. Messages that failed
+ * together (a platform outage in a fan-out) then come back spread out, not all in the same second.
+ */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(2 ** attempt * 1000, MAX_BACKOFF_MS);
+  const share = Math.min(Math.max(random(), 0), 1);
+  return Math.round(ceiling / 2 + share * (ceiling / 2));
 }
+
+/** A lease's end on the database's clock: no process's clock is trusted with another's claim. */
+const leaseEnd = (leaseMs: number) => sql`clock_timestamp() + ${leaseMs}::double precision * interval '1 millisecond'`;
 
 /**
  * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED, so several processes can
@@ -47,31 +65,58 @@ export function createDispatcher(options: DispatcherOptions) {
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const pollMs = options.pollMs ?? 1000;
+  const random = options.random ?? Math.random;
   const ports = new Map(options.ports.map((p) => [p.platform, p]));
   const pausedUntil = new Map<Platform, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
 
+  /** The platforms we are waiting out a rate limit for, and when the first of those pauses ends. */
+  function pauses(): { platforms: Platform[]; firstEnd: number | undefined } {
+    const now = clock.now().getTime();
+    const platforms = [...ports.keys()].filter((p) => (pausedUntil.get(p) ?? 0) > now);
+    const ends = platforms.map((p) => pausedUntil.get(p)!);
+    return { platforms, firstEnd: ends.length ? Math.min(...ends) : undefined };
+  }
+
+  /**
+   * Rows that can only go to a paused platform: their club is linked to a paused platform and to
+   * no running one that isn't. (A row of a club on no running platform is not held: it fails.)
+   */
+  function held(paused: Platform[]): SQL {
+    const linkedTo = (platforms: Platform[]) =>
+      sql`exists (select 1 from ${clubLinks} where ${clubLinks.clubId} = ${outbox.clubId} and ${inArray(clubLinks.platform, platforms)})`;
+    const running = [...ports.keys()].filter((p) => !paused.includes(p));
+    return running.length ? sql`(${linkedTo(paused)} and not ${linkedTo(running)})` : linkedTo(paused);
+  }
+
   async function claim(): Promise<Row[]> {
     const now = clock.now();
-    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const paused = pauses().platforms;
     return options.db.transaction(async (tx) => {
       const due = await tx
         .select({ id: outbox.id })
         .from(outbox)
         .where(
-          sql`(${outbox.status} = 'pending' and ${outbox.nextAttemptAt} <= ${now}) or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < ${now})`,
+          and(
+            // Due on our clock (tests move it); a lease ran out on the database's, like every lease.
+            sql`((${outbox.status} = 'pending' and ${outbox.nextAttemptAt} <= ${now}) or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < clock_timestamp()))`,
+            // Rows for a platform we are waiting out are left alone, not claimed and handed back one by one.
+            paused.length ? not(held(paused)) : undefined,
+          ),
         )
         .orderBy(outbox.id)
         .limit(batchSize)
         .for("update", { skipLocked: true });
       if (due.length === 0) return [];
-      return tx
+      const claimed = await tx
         .update(outbox)
-        .set({ status: "sending", leaseUntil, attempts: sql`${outbox.attempts} + 1` })
+        .set({ status: "sending", leaseUntil: leaseEnd(leaseMs), attempts: sql`${outbox.attempts} + 1` })
         .where(inArray(outbox.id, due.map((d) => d.id)))
         .returning();
+      // RETURNING keeps no order: messages go out in the order they were queued.
+      return claimed.sort((a, b) => a.id - b.id);
     });
   }
 
@@ -135,6 +180,11 @@ export function createDispatcher(options: DispatcherOptions) {
       const address = await clubAddress(row.clubId, first.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${first.platform}`);
       await portFor(first.platform).openRoom(address, accounts.map((a) => a!.userId), message.reply);
+    } else if (message.kind === "account") {
+      if (!ports.has(message.platform)) throw gone(`${message.platform} is not a running platform`);
+      const address = await clubAddress(row.clubId, message.platform);
+      if (!address) throw gone(`club ${row.clubId} is not on ${message.platform}`);
+      await portFor(message.platform).sendDirect(address, message.userId, message.reply);
     } else {
       const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
       const platform = links.map((l) => l.platform).find((p) => ports.has(p));
@@ -147,7 +197,8 @@ export function createDispatcher(options: DispatcherOptions) {
   /** Only the claim we hold may settle a row: a process whose lease ran out must not undo another's work. */
   const ours = (row: Row) => and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts));
 
-  async function settle(row: Row, error: unknown, platform: Platform | undefined): Promise<void> {
+  /** Records the outcome of a delivery. Returns the platform's pause when the platform asked us to wait. */
+  async function settle(row: Row, error: unknown, platform: Platform | undefined): Promise<{ platform: Platform; until: Date } | undefined> {
     const now = clock.now();
     if (error === undefined) {
       // Content is dropped once delivered: the outbox is no archive of people's messages.
@@ -172,7 +223,7 @@ export function createDispatcher(options: DispatcherOptions) {
         .update(outbox)
         .set({ status: "pending", lastError: reason, leaseUntil: null, nextAttemptAt: new Date(until), attempts: sql`${outbox.attempts} - 1` })
         .where(ours(row));
-      return;
+      return platform ? { platform, until: new Date(pausedUntil.get(platform)!) } : undefined;
     }
     if (delivery.permanent || row.attempts >= maxAttempts) {
       options.logger.warn("outbox message failed for good", { id: row.id, club: row.clubId, attempts: row.attempts, reason });
@@ -180,7 +231,7 @@ export function createDispatcher(options: DispatcherOptions) {
       await options.db.update(outbox).set({ status: "failed", lastError: reason, leaseUntil: null, payload: null }).where(ours(row));
       return;
     }
-    const wait = backoffMs(row.attempts);
+    const wait = backoffMs(row.attempts, random);
     options.logger.info("outbox message will be retried", { id: row.id, attempt: row.attempts, inMs: wait, reason });
     await options.db
       .update(outbox)
@@ -195,10 +246,29 @@ export function createDispatcher(options: DispatcherOptions) {
   async function renewLease(row: Row): Promise<boolean> {
     const renewed = await options.db
       .update(outbox)
-      .set({ leaseUntil: new Date(clock.now().getTime() + leaseMs) })
+      .set({ leaseUntil: leaseEnd(leaseMs) })
       .where(ours(row))
       .returning({ id: outbox.id });
     return renewed.length === 1;
+  }
+
+  /**
+   * Hands back, in one statement and without charging an attempt, the rows of a batch we will not
+   * send now because a platform asked us to wait: those only that platform can take wait for it;
+   * the others are due again at once, for the next claim of this pass.
+   */
+  async function release(rows: Row[], pause: { platform: Platform; until: Date }): Promise<void> {
+    if (rows.length === 0) return;
+    const claimed = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`), sql`, `);
+    await options.db
+      .update(outbox)
+      .set({
+        status: "pending",
+        leaseUntil: null,
+        attempts: sql`${outbox.attempts} - 1`,
+        nextAttemptAt: sql`case when ${held([...new Set([...pauses().platforms, pause.platform])])} then greatest(${outbox.nextAttemptAt}, ${pause.until}::timestamptz) else ${outbox.nextAttemptAt} end`,
+      })
+      .where(and(eq(outbox.status, "sending"), sql`(${outbox.id}, ${outbox.attempts}) in (${claimed})`));
   }
 
   /** One pass: claims and delivers everything due now. Returns how many rows it handled. */
@@ -207,11 +277,12 @@ export function createDispatcher(options: DispatcherOptions) {
     for (;;) {
       const rows = await claim();
       if (rows.length === 0) return handled;
-      const claimedAt = clock.now().getTime();
-      for (const row of rows) {
+      // Elapsed time on this process's monotonic clock: a duration, which no clock skew distorts.
+      const claimedAt = performance.now();
+      for (const [index, row] of rows.entries()) {
         // Once a third of the batch's lease has gone, renew each row's before sending it, so none
         // is sent after another process may have taken it over.
-        if (clock.now().getTime() - claimedAt > leaseMs / 3 && !(await renewLease(row))) continue;
+        if (performance.now() - claimedAt > leaseMs / 3 && !(await renewLease(row))) continue;
         const target: { platform?: Platform } = {};
         let failure: unknown;
         try {
@@ -219,8 +290,14 @@ export function createDispatcher(options: DispatcherOptions) {
         } catch (error) {
           failure = error ?? new Error("delivery failed");
         }
-        await settle(row, failure, target.platform);
+        const pause = await settle(row, failure, target.platform);
         handled++;
+        if (pause) {
+          // Rate limited: the rest of the batch goes back at once, and the next claims of this
+          // pass leave that platform's rows alone until the pause is over.
+          await release(rows.slice(index + 1), pause);
+          break;
+        }
       }
     }
   }
@@ -262,14 +339,19 @@ export function createDispatcher(options: DispatcherOptions) {
      */
     async drain(opts: { waitForRetries?: boolean; maxWaitMs?: number } = {}): Promise<number> {
       const deadline = Date.now() + (opts.maxWaitMs ?? 30_000);
-      let total = await pass();
+      let last = await pass();
+      let total = last;
       while (opts.waitForRetries) {
         const due = await nextDue();
         if (!due) break;
-        const wait = due.getTime() - clock.now().getTime();
+        let wait = due.getTime() - clock.now().getTime();
+        // Due, yet the last pass took nothing: they wait for a paused platform.
+        const { firstEnd } = pauses();
+        if (wait <= 0 && last === 0 && firstEnd !== undefined) wait = firstEnd - clock.now().getTime();
         if (Date.now() + Math.max(wait, 0) > deadline) break;
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        total += await pass();
+        last = await pass();
+        total += last;
       }
       return total;
     },

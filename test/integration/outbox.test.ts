@@ -22,6 +22,8 @@ describe.each(backends)("the outbox on $name", (backend) => {
   beforeEach(async () => {
     await database.db.execute(sql`delete from outbox`);
     h.port.deliveries.length = 0;
+    // A day later for each test: every member's thank-you budget (10 an hour, 30 a day) is fresh.
+    h.clock.advance(86_400_000);
   });
   afterAll(async () => {
     await database?.close();
@@ -95,7 +97,8 @@ describe.each(backends)("the outbox on $name", (backend) => {
     // The stale process has claimed the row and is in the middle of sending it.
     await sending;
     expect((await rows(database))[0]).toMatchObject({ status: "sending", attempts: 1 });
-    h.clock.advance(2000);
+    // Its lease runs out, on the database's clock that every lease is kept by.
+    await database.db.execute(sql`update outbox set lease_until = clock_timestamp() - interval '1 second' where status = 'sending'`);
     await fresh.drain();
     resume();
     await stuck;
@@ -127,11 +130,15 @@ describe.each(backends)("the outbox on $name", (backend) => {
 
   it("a row left 'sending' by a crashed process is delivered after its lease runs out", async () => {
     await h.core.handle({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: "ana", displayName: "ana" }, via: "text", text: "thanks @bob" });
-    // Simulate a process that claimed the row and died before sending.
-    await database.db.execute(sql`update outbox set status = 'sending', attempts = 1, lease_until = ${new Date(h.clock.now().getTime() + 60_000)}`);
+    // Simulate a process that claimed the row (a 60 s lease on the database's clock) and died before sending.
+    await database.db.execute(sql`update outbox set status = 'sending', attempts = 1, lease_until = clock_timestamp() + interval '60 seconds'`);
     await h.dispatcher.drain();
     expect(h.port.deliveries).toHaveLength(0);
+    // This process's clock running ahead does not end the lease: only the database's time does.
     h.clock.advance(61_000);
+    await h.dispatcher.drain();
+    expect(h.port.deliveries).toHaveLength(0);
+    await database.db.execute(sql`update outbox set lease_until = clock_timestamp() - interval '1 second' where status = 'sending'`);
     await h.dispatcher.drain();
     expect(h.port.deliveries).toHaveLength(1);
     expect((await rows(database))[0]).toMatchObject({ status: "sent", attempts: 2 });
@@ -141,8 +148,10 @@ describe.each(backends)("the outbox on $name", (backend) => {
     const port = recordingPort();
     const one = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock, batchSize: 3 });
     const two = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock, batchSize: 3 });
+    // Ana and Bob thank each other ten times each: within the hourly budget of thank-you notes.
     for (let i = 0; i < 20; i++) {
-      await h.core.handle({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: "ana", displayName: "ana" }, via: "text", text: `thanks @bob note ${i}` });
+      const [from, to] = i % 2 ? ["bob", "ana"] : ["ana", "bob"];
+      await h.core.handle({ club: { platform: "console", externalId: "club-a" }, actor: { platformUserId: from, displayName: from }, via: "text", text: `thanks @${to} note ${i}` });
     }
     await Promise.all([one.drain(), two.drain(), one.drain(), two.drain()]);
     const texts = port.deliveries.map((d) => d.reply.text);

@@ -13,12 +13,14 @@ export interface SendOptions {
   signature?: string;
   /** No signature headers at all. */
   unsigned?: boolean;
+  /** More headers, as Slack adds them (X-Slack-Retry-Num and X-Slack-Retry-Reason on a redelivery). */
+  headers?: Record<string, string>;
 }
 
 /** POSTs to the app exactly as Slack does: the raw body, its content type, and the signature headers. */
 export async function sendSigned(url: string, body: string, contentType: string, options: SendOptions): Promise<{ status: number; body: string; receivedAt: number }> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = { "content-type": contentType };
+  const headers: Record<string, string> = { ...options.headers, "content-type": contentType };
   if (!options.unsigned) {
     headers["x-slack-request-timestamp"] = String(timestamp);
     headers["x-slack-signature"] = options.signature ?? slackSignature(options.secret, timestamp, body);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
 import { createCore, type Core } from "../../src/core/core.js";
@@ -35,6 +35,7 @@ const USERS: FakeUser[] = [
   { id: "UDEE", name: "dee", displayName: "Dee" },
   { id: "UCAROL", name: "carol", displayName: "Carol" },
   { id: "UNEW", name: "newbie", displayName: "Newbie" },
+  { id: "UJOINER", name: "joiner", displayName: "Joiner" },
   { id: "UOTHERBOT", name: "otherbot", isBot: true },
   { id: "UGONE", name: "gone", displayName: "Gone", deleted: true },
   { id: BOT_USER, name: "warmpath", isBot: true },
@@ -151,19 +152,32 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
     return { ack, id };
   }
 
-  async function sendEvent(event: Record<string, unknown>) {
+  /**
+   * Sends an Events API event as Slack does and returns its event id. With `retry`, it is Slack's
+   * redelivery of an earlier event: the same event id, and X-Slack-Retry-Num / -Reason headers.
+   */
+  async function sendEvent(event: Record<string, unknown>, retry?: { eventId: string; num: number; reason: string }) {
+    const eventId = retry?.eventId ?? `Ev${++seq}`;
     const body = JSON.stringify({
       token: "verification-token-unused",
       team_id: TEAM,
       api_app_id: "A0WARMPATH",
       event: { ...event, event_ts: "1800000000.000001" },
       type: "event_callback",
-      event_id: `Ev${++seq}`,
+      event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false }],
     });
-    const ack = await sendSigned(eventsUrl, body, "application/json", { secret: SECRET });
+    const headers = retry ? { "x-slack-retry-num": String(retry.num), "x-slack-retry-reason": retry.reason } : undefined;
+    const ack = await sendSigned(eventsUrl, body, "application/json", { secret: SECRET, ...(headers ? { headers } : {}) });
     expect(ack.status).toBe(200);
+    return eventId;
+  }
+
+  /** Waits until the adapter has finished handling an event `times` times (Slack acks come first). */
+  async function handled(eventId: string, times = 1) {
+    const done = () => logs.filter((l) => l.includes('"msg":"slack event handled"') && l.includes(`"eventId":"${eventId}"`)).length;
+    await vi.waitFor(() => expect(done()).toBeGreaterThanOrEqual(times), { timeout: 15_000, interval: 10 });
   }
 
   const dmPosts = (userId: string, after = 0) => fake.recorded.slice(after).filter((r) => r.name === "chat.postMessage" && r.body.channel === `D${userId}` && r.outcome === "ok");
@@ -437,16 +451,41 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
 
   it("welcomes a new member of the club channel by DM, but not bots or members", async () => {
     const mark = fake.mark();
-    await sendEvent({ type: "member_joined_channel", user: BOT_USER, channel: "CCLUB", channel_type: "C", team: TEAM });
-    await sendEvent({ type: "member_joined_channel", user: "UOTHERBOT", channel: "CCLUB", channel_type: "C", team: TEAM });
-    await sendEvent({ type: "member_joined_channel", user: "UANA", channel: "CCLUB", channel_type: "C", team: TEAM });
-    await sendEvent({ type: "member_joined_channel", user: "UNEW", channel: "CCLUB", channel_type: "C", team: TEAM });
+    const events = [
+      await sendEvent({ type: "member_joined_channel", user: BOT_USER, channel: "CCLUB", channel_type: "C", team: TEAM }),
+      await sendEvent({ type: "member_joined_channel", user: "UOTHERBOT", channel: "CCLUB", channel_type: "C", team: TEAM }),
+      await sendEvent({ type: "member_joined_channel", user: "UANA", channel: "CCLUB", channel_type: "C", team: TEAM }),
+      await sendEvent({ type: "member_joined_channel", user: "UNEW", channel: "CCLUB", channel_type: "C", team: TEAM }),
+    ];
+    for (const id of events) await handled(id);
+    // The welcome goes through the outbox, like every other message.
+    await dispatcher.drain();
     const welcome = await fake.waitFor((r) => r.name === "chat.postMessage" && r.body.channel === "DUNEW", "the welcome DM", mark);
     expect(String(welcome.body.text)).toContain("/jobclub join");
     expect(textOf(welcome.body.blocks)).toContain("<#CCLUB>");
     expect(buttonsOf(welcome.body.blocks).map((b) => b.value)).toEqual(["join", "help"]);
     const opened = fake.recorded.slice(mark).filter((r) => r.name === "conversations.open").map((r) => r.body.users);
     expect(opened).toEqual(["UNEW"]);
+  });
+
+  it("welcomes once when Slack delivers the same member_joined_channel event again (X-Slack-Retry-Num)", async () => {
+    const mark = fake.mark();
+    const joined = { type: "member_joined_channel", user: "UJOINER", channel: "CCLUB", channel_type: "C", team: TEAM };
+    const eventId = await sendEvent(joined);
+    await sendEvent(joined, { eventId, num: 1, reason: "http_timeout" });
+    await sendEvent(joined, { eventId, num: 2, reason: "http_timeout" });
+    await handled(eventId, 3);
+    expect(logs.some((l) => l.includes('"msg":"slack event handled"') && l.includes('"retryNum":2') && l.includes('"retryReason":"http_timeout"'))).toBe(true);
+    await dispatcher.drain();
+    expect(dmPosts("UJOINER", mark)).toHaveLength(1);
+    expect(fake.recorded.slice(mark).filter((r) => r.name === "conversations.open").map((r) => r.body.users)).toEqual(["UJOINER"]);
+    const rows = await database.db.select().from(outbox).where(eq(outbox.dedupeKey, "welcome:CCLUB:UJOINER"));
+    expect(rows.map((r) => r.status)).toEqual(["sent"]);
+    // Slack retrying later, once the welcome has gone, sends nothing either.
+    await sendEvent(joined, { eventId, num: 3, reason: "http_error" });
+    await handled(eventId, 4);
+    await dispatcher.drain();
+    expect(dmPosts("UJOINER", mark)).toHaveLength(1);
   });
 
   it("acks within 3 s while the database is slow, and answers through the response_url when the work is done", async () => {

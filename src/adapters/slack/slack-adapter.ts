@@ -17,6 +17,7 @@ import {
 import type { Core } from "../../core/core.js";
 import type { Actor, ClubRef, Reply } from "../../core/types.js";
 import type { Db } from "../../db/client.js";
+import { enqueueForClub } from "../../db/store/outbox.js";
 import { AppError } from "../../util/app-error.js";
 import type { Logger } from "../../util/logger.js";
 import type { PlatformAdapter } from "../adapter.js";
@@ -42,6 +43,8 @@ export interface SlackAdapterOptions {
   core: Core;
   db: Db;
   logger: Logger;
+  /** Called after an event queued outbox messages (a welcome DM): wakes the dispatcher. */
+  onOutboxWrite?: () => void;
 }
 
 export interface SlackAdapter extends PlatformAdapter {
@@ -206,6 +209,20 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     logger.error("slack listener failed", { error });
   });
 
+  // Slack redelivers an event it thinks we missed (X-Slack-Retry-Num, with the same event_id): every
+  // effect of an event goes through the outbox under a dedupe key, so a redelivery changes nothing.
+  // This line says when an event's listeners are done, retries included.
+  app.use(async ({ body, context, next }) => {
+    const envelope = body as { type?: string; event_id?: string; event?: { type?: string } };
+    try {
+      await next();
+    } finally {
+      if (envelope.type === "event_callback") {
+        logger.debug("slack event handled", { event: envelope.event?.type, eventId: envelope.event_id, retryNum: context.retryNum, retryReason: context.retryReason });
+      }
+    }
+  });
+
   const clubOf = (teamId: string | undefined, domain?: string): ClubRef => {
     const id = teamId || installation.teamId;
     return { platform: "slack", externalId: id, name: id === installation.teamId ? installation.teamName : (domain ?? id) };
@@ -299,7 +316,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     const user = await users.lookup(event.user);
     if (user?.isBot || (await isMember(club, event.user))) return;
     const command = options.command;
-    await port.post(await port.openConversation([event.user]), {
+    const welcome: Reply = {
       title: "Welcome to the job club",
       text:
         `Hi ${user?.displayName ?? "there"}! <#${event.channel}> runs a job club with Warmpath: weekly goals, the companies you're aiming for, ` +
@@ -311,7 +328,11 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
         { label: "Join the club", command: "join", style: "primary" },
         { label: "Show commands", command: "help" },
       ],
-    });
+    };
+    // Through the outbox, once per person and channel: Slack's retries of the event (or the person
+    // joining again) find the welcome already queued; a rate-limited DM is retried like any other.
+    const queued = await enqueueForClub(db, club, { kind: "account", platform: "slack", userId: event.user, reply: welcome, dedupeKey: `welcome:${event.channel}:${event.user}` }, core.clock.now());
+    if (queued) options.onOutboxWrite?.();
   });
 
   function address(): AddressInfo | undefined {

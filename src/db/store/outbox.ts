@@ -1,6 +1,8 @@
 import type { Db } from "../client.js";
 import { outbox } from "../schema/index.js";
 import { membersOf, type OutboundMessage } from "../../core/outbound.js";
+import type { ClubRef } from "../../core/types.js";
+import { ensureClub } from "./clubs.js";
 
 export function outboxStore(db: Db, clubId: number) {
   return {
@@ -31,4 +33,16 @@ export function outboxStore(db: Db, clubId: number) {
       return queued;
     },
   };
+}
+
+/**
+ * Queues a message for a club a platform names, creating the club on first contact, in one
+ * transaction: for side effects of platform events that no command runs, such as the welcome DM.
+ * With a dedupe key, the same event delivered again (Slack retries) queues nothing (returns false).
+ */
+export async function enqueueForClub(db: Db, club: ClubRef, message: OutboundMessage, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const found = await ensureClub(tx, club, now);
+    return outboxStore(tx, found.id).enqueue(message, now);
+  });
 }
