@@ -24,6 +24,10 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     SCHEDULER_CATCH_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    OUTBOX_FAILED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    // Claims keep a slot from running twice: they must outlive the longest catch-up (168 hours).
+    SCHEDULED_RUNS_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(90),
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
@@ -62,6 +66,8 @@ export interface Config {
   catchUpWindowHours: number;
   /** How long a message claimed by a process that then died waits before another delivers it. */
   outboxLeaseSeconds: number;
+  /** Days the daily housekeeping keeps sent and failed outbox rows and scheduled-run claims. */
+  retention: { sentOutboxDays: number; failedOutboxDays: number; scheduledRunsDays: number };
   /** Postgres time limits: opening a connection, one statement, waiting for a lock. */
   databaseTimeouts: { connectMs: number; statementMs: number; lockMs: number };
   /** On SIGTERM, how long commands under way may take to finish before the database closes. */
@@ -98,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     catchUpWindowHours: e.SCHEDULER_CATCH_UP_HOURS,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    retention: { sentOutboxDays: e.OUTBOX_RETENTION_DAYS, failedOutboxDays: e.OUTBOX_FAILED_RETENTION_DAYS, scheduledRunsDays: e.SCHEDULED_RUNS_RETENTION_DAYS },
     databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, lockMs: e.DATABASE_LOCK_TIMEOUT_MS },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
@@ -127,6 +134,8 @@ function describeExpected(name: string): string {
   if (name === "LOG_LEVEL") return "debug, info, warn, error or silent";
   if (name === "SCHEDULER_CATCH_UP_HOURS") return "a number of hours from 0 to 168";
   if (name === "OUTBOX_LEASE_SECONDS") return "a number of seconds from 1 to 3600";
+  if (name === "OUTBOX_RETENTION_DAYS" || name === "OUTBOX_FAILED_RETENTION_DAYS") return "a whole number of days from 1 to 3650";
+  if (name === "SCHEDULED_RUNS_RETENTION_DAYS") return "a whole number of days from 8 to 3650, since run claims must outlive the longest catch-up of 7 days";
   if (name.startsWith("DATABASE_") && name.endsWith("_TIMEOUT_MS")) return "a number of milliseconds, at least 100";
   if (name === "SHUTDOWN_GRACE_SECONDS") return "a number of seconds from 0 to 600";
   return "a different value";

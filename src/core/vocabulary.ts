@@ -29,5 +29,8 @@ export type NudgeState = (typeof nudgeStates)[number];
 export const scheduledJobs = ["goals-prompt", "check-in", "digest", "matches", "follow-ups"] as const;
 export type ScheduledJob = (typeof scheduledJobs)[number];
 
+/** Jobs the scheduler runs daily for every club that no club configures: retention. */
+export type SystemJob = "housekeeping";
+
 /** Cron expressions by job; null turns a job off, a missing job runs on its default. */
 export type ClubSchedules = Partial<Record<ScheduledJob, string | null>>;

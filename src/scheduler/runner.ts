@@ -4,9 +4,9 @@ import type { Db } from "../db/client.js";
 import { clubs } from "../db/schema/index.js";
 import { createClubStore } from "../db/store/club-store.js";
 import type { Clock } from "../core/types.js";
-import type { ScheduledJob } from "../core/vocabulary.js";
 import type { Logger } from "../util/logger.js";
-import { jobs } from "./jobs/index.js";
+import { jobs, type RunnableJob } from "./jobs/index.js";
+import { DEFAULT_RETENTION, housekeeping, type RetentionSettings } from "./jobs/housekeeping.js";
 
 export type RunResult = { ran: true; sent: number } | { ran: false; reason: "claimed" | "no-club" };
 
@@ -15,10 +15,19 @@ export type RunResult = { ran: true; sent: number } | { ran: false; reason: "cla
  * and everything the job writes (state and outbox) commit together, so a crash mid-run leaves no
  * claim behind and a later catch-up can run it again.
  */
-export function createJobRunner(options: { db: Db; clock: Clock; logger: Logger; runnerId?: string; onOutboxWrite?: () => void }) {
+export function createJobRunner(options: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  runnerId?: string;
+  onOutboxWrite?: () => void;
+  /** What the daily housekeeping keeps, and for how long (config: OUTBOX_RETENTION_DAYS and the like). */
+  retention?: RetentionSettings;
+}) {
   const runnerId = options.runnerId ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
+  const runnable = { ...jobs, housekeeping: housekeeping(options.retention ?? DEFAULT_RETENTION, options.logger) };
 
-  async function run(clubId: number, job: ScheduledJob, slot: Date): Promise<RunResult> {
+  async function run(clubId: number, job: RunnableJob, slot: Date): Promise<RunResult> {
     const result = await options.db.transaction(async (tx): Promise<RunResult> => {
       const now = options.clock.now();
       const store = createClubStore(tx, clubId);
@@ -26,7 +35,7 @@ export function createJobRunner(options: { db: Db; clock: Clock; logger: Logger;
       if (!club) return { ran: false, reason: "no-club" };
       if (!(await store.scheduling.claimRun(job, slot, runnerId, now))) return { ran: false, reason: "claimed" };
       let sent = 0;
-      await jobs[job]({
+      await runnable[job]({
         club,
         store,
         slot,

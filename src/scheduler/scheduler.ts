@@ -7,6 +7,8 @@ import { systemClock, type Clock } from "../core/types.js";
 import type { Logger } from "../util/logger.js";
 import { latestOccurrence } from "./occurrences.js";
 import type { JobRunner } from "./runner.js";
+import type { RunnableJob } from "./jobs/index.js";
+import { HOUSEKEEPING_SCHEDULE } from "./jobs/housekeeping.js";
 
 export interface SchedulerOptions {
   db: Db;
@@ -23,13 +25,16 @@ export interface SchedulerOptions {
 
 type ClubSchedule = Pick<typeof clubs.$inferSelect, "id" | "timezone" | "schedules" | "schedulesUpdatedAt" | "createdAt">;
 
-/** What to fire for a club: job → cron expression, for the jobs that are on. */
-function plan(club: ClubSchedule): Array<[ScheduledJob, string]> {
-  return scheduledJobs.flatMap((job) => {
+/** What to fire for a club: job → cron expression, for the jobs that are on, and the daily housekeeping. */
+function plan(club: ClubSchedule): Array<[RunnableJob, string]> {
+  const configured = scheduledJobs.flatMap((job) => {
     const expression = scheduleOf(club.schedules, job);
     return expression ? [[job, expression] as [ScheduledJob, string]] : [];
   });
+  return [...configured, ["housekeeping", HOUSEKEEPING_SCHEDULE]];
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * Fires each club's jobs with node-cron in the club's timezone, and catches up at start on runs
@@ -56,7 +61,7 @@ export function createScheduler(options: SchedulerOptions) {
    * it is tried again later while the slot is within the catch-up window: a digest due during an
    * outage still goes out once the database is back, and the claim keeps it to once.
    */
-  async function fire(clubId: number, job: ScheduledJob, slot: Date, attempt = 0): Promise<void> {
+  async function fire(clubId: number, job: RunnableJob, slot: Date, attempt = 0): Promise<void> {
     try {
       await options.runner.run(clubId, job, slot);
     } catch (error) {
@@ -80,13 +85,15 @@ export function createScheduler(options: SchedulerOptions) {
    * Runs, once, the latest slot of each job that fell within the catch-up window and after the
    * club's schedule last changed. Returns what ran.
    */
-  async function catchUp(): Promise<Array<{ clubId: number; job: ScheduledJob; slot: Date }>> {
+  async function catchUp(): Promise<Array<{ clubId: number; job: RunnableJob; slot: Date }>> {
     const now = clock.now();
-    const ran: Array<{ clubId: number; job: ScheduledJob; slot: Date }> = [];
+    const ran: Array<{ clubId: number; job: RunnableJob; slot: Date }> = [];
     for (const club of await loadClubs()) {
       const floor = Math.max(now.getTime() - window, club.createdAt.getTime(), club.schedulesUpdatedAt?.getTime() ?? 0);
+      // Housekeeping follows no club's schedule and may run late: the last day's run is caught up.
+      const housekeepingFloor = Math.max(now.getTime() - Math.max(window, DAY_MS), club.createdAt.getTime());
       for (const [job, expression] of plan(club)) {
-        const slot = latestOccurrence(expression, club.timezone, new Date(floor), now);
+        const slot = latestOccurrence(expression, club.timezone, new Date(job === "housekeeping" ? housekeepingFloor : floor), now);
         if (!slot) continue;
         const result = await options.runner.run(club.id, job, slot).catch((error: unknown) => {
           options.logger.error("catch-up run failed", { club: club.id, job, error });

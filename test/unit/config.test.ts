@@ -41,8 +41,18 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://localhost/db" }, /DATABASE_URL must be a postgres or postgresql URL/],
     [{ PORT: "eighty" }, /PORT is invalid \(expected a port number from 1 to 65535\)/],
     [{ SLACK_API_URL: "not a url", ...SLACK }, /SLACK_API_URL must be a http or https URL/],
+    [{ OUTBOX_RETENTION_DAYS: "0" }, /OUTBOX_RETENTION_DAYS is invalid \(expected a whole number of days from 1 to 3650\)/],
+    [{ OUTBOX_FAILED_RETENTION_DAYS: "a month" }, /OUTBOX_FAILED_RETENTION_DAYS is invalid \(expected a whole number of days from 1 to 3650\)/],
+    [{ SCHEDULED_RUNS_RETENTION_DAYS: "7" }, /SCHEDULED_RUNS_RETENTION_DAYS is invalid \(expected a whole number of days from 8 to 3650, since run claims must outlive the longest catch-up of 7 days\)/],
+    [{ OUTBOX_RETENTION_DAYS: "1.5" }, /OUTBOX_RETENTION_DAYS is invalid/],
   ])("refuses %j naming the variable", (env, message) => {
     expect(problems(env)).toMatch(message);
+  });
+
+  it("keeps sent messages 30 days, failed ones and run claims 90, unless told otherwise", () => {
+    expect(loadConfig({}).retention).toEqual({ sentOutboxDays: 30, failedOutboxDays: 90, scheduledRunsDays: 90 });
+    const config = loadConfig({ OUTBOX_RETENTION_DAYS: "7", OUTBOX_FAILED_RETENTION_DAYS: "14", SCHEDULED_RUNS_RETENTION_DAYS: "8" });
+    expect(config.retention).toEqual({ sentOutboxDays: 7, failedOutboxDays: 14, scheduledRunsDays: 8 });
   });
 
   it("never repeats a secret in its messages", () => {

@@ -7,6 +7,7 @@ import { networkStore } from "./network.js";
 import { outboxStore } from "./outbox.js";
 import { personalDataStore } from "./personal-data.js";
 import { planStore } from "./plans.js";
+import { retentionStore } from "./retention.js";
 import { schedulingStore } from "./scheduling.js";
 
 export type { ClubRow } from "./clubs.js";
@@ -30,6 +31,7 @@ export function createClubStore(db: Db, clubId: number) {
     outbox: outboxStore(db, clubId),
     personalData: personalDataStore(db, clubId),
     scheduling: schedulingStore(db, clubId),
+    retention: retentionStore(db, clubId),
   };
 }
 

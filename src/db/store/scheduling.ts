@@ -15,7 +15,7 @@ import {
   thanks,
   wins,
 } from "../schema/index.js";
-import type { ClubSchedules, ScheduledJob } from "../../core/vocabulary.js";
+import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabulary.js";
 import type { MemberRow } from "./members.js";
 
 /** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
@@ -32,7 +32,7 @@ const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pa
 export function schedulingStore(db: Db, clubId: number) {
   return {
     /** Claims a scheduled run; false when another process (or an earlier run) has it already. */
-    async claimRun(job: ScheduledJob, slot: Date, runner: string, now: Date): Promise<boolean> {
+    async claimRun(job: ScheduledJob | SystemJob, slot: Date, runner: string, now: Date): Promise<boolean> {
       const rows = await db.insert(scheduledRuns).values({ clubId, job, slot, runner, createdAt: now }).onConflictDoNothing().returning({ id: scheduledRuns.id });
       return rows.length === 1;
     },
