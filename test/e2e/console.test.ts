@@ -58,8 +58,19 @@ function dataDir(): string {
   return dir;
 }
 
+/**
+ * The week a goal was set in, as the process that set it printed it: a later process may already be in
+ * the next week (the run crossed Monday 00:00), so a goal is named by its week, not as "this week's".
+ */
+function goalWeek(stdout: string, text: string): string {
+  const week = new RegExp(`Goal \\d+ for (\\d{4}-W\\d{2}) set: ${text}`).exec(stdout)?.[1];
+  expect(week, `the week of the goal "${text}"`).toBeDefined();
+  return week!;
+}
+
 describe("Warmpath with no tokens: the local console", () => {
   const dir = dataDir();
+  let week = "";
 
   it("runs a session of commands from `npm start` and exits 0 at the end of input", async () => {
     const run = await startBot(SESSION, { DATA_DIR: dir }, "npm start");
@@ -82,12 +93,13 @@ describe("Warmpath with no tokens: the local console", () => {
     // Members typed as @name are members; the person at the keyboard is the club's admin.
     expect(out).toContain("⚠ Only the club's organisers and workspace admins can do that.");
     expect(out).toContain("Weekly digest: Mondays at 09:00");
+    week = goalWeek(out, "Reach out to 3 people");
   });
 
   it("keeps the data across a restart", async () => {
-    const run = await startBot("@ana goal list\n@ana target list\n@bob intro list\n@ana who ACME\n", { DATA_DIR: dir });
+    const run = await startBot(`@ana goal done 1 ${week}\n@ana target list\n@bob intro list\n@ana who ACME\n`, { DATA_DIR: dir });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("1. ⬜ Reach out to 3 people");
+    expect(run.stdout).toContain("✅ Done: Reach out to 3 people");
     expect(run.stdout).toContain("• ACME, Inc.: interviewing");
     expect(run.stdout).toContain("#1 ana (Senior data engineer) asked you about ACME, Inc.: accepted");
     expect(run.stdout).toContain("bob (Engineering manager) works at ACME, Inc.");
@@ -107,10 +119,10 @@ describe("Warmpath with no tokens: the local console", () => {
     const second = await startBot("help\n", { DATA_DIR: dir });
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/Another Warmpath process \(pid \d+\) is already using the data directory/);
-    first.child.stdin!.end("@ana goal list\n");
+    first.child.stdin!.end("@ana target list\n");
     const firstRun = await first;
     expect(firstRun.code).toBe(0);
-    expect(firstRun.stdout).toContain("Reach out to 3 people");
+    expect(firstRun.stdout).toContain("• ACME, Inc.: interviewing");
   });
 
   it("stops at start-up on a half-set configuration, naming the variable", async () => {
@@ -128,8 +140,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("Warmpath with DATABASE_URL", () =
       const first = await startBot("@ana goal add Ship the portfolio\n", { DATABASE_URL: database.url, DATA_DIR: dataDir() });
       expect(first.code).toBe(0);
       expect(first.stdout.split("\n")[0]).toContain("Warmpath local console on Postgres (DATABASE_URL)");
-      const second = await startBot("@ana goal list\n", { DATABASE_URL: database.url, DATA_DIR: dataDir() });
-      expect(second.stdout).toContain("1. ⬜ Ship the portfolio");
+      const second = await startBot(`@ana goal done 1 ${goalWeek(first.stdout, "Ship the portfolio")}\n`, { DATABASE_URL: database.url, DATA_DIR: dataDir() });
+      expect(second.stdout).toContain("✅ Done: Ship the portfolio");
     } finally {
       await database.drop();
     }
