@@ -38,11 +38,13 @@ async function main(): Promise<void> {
     onOutboxWrite: consoleMode ? undefined : () => dispatcher?.wake(),
     onScheduleChange: () => scheduler?.changed(),
   });
-  const runner = createJobRunner({ db: database.db, clock: systemClock, logger, onOutboxWrite: () => dispatcher?.wake() });
+  const runner = createJobRunner({ db: database.db, clock: systemClock, logger, retention: config.retention, onOutboxWrite: () => dispatcher?.wake() });
   scheduler = createScheduler({ db: database.db, runner, logger, catchUpWindowMs: config.catchUpWindowHours * 3_600_000 });
   const adapters: PlatformAdapter[] = [];
   if (config.discord) adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
-  if (config.slack) adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger }));
+  if (config.slack) {
+    adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() }));
+  }
 
   if (consoleMode) {
     dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger, leaseMs: config.outboxLeaseSeconds * 1000 });
