@@ -16,12 +16,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 /**
  * Compiles src/ to dist/ as `npm run build` does, once before any test file runs: the tests that
- * start the bot run `node dist/main.js`, as production does. A failed build stops the run.
+ * start the bot run `node dist/main.js`, as production does. Type errors don't stop the tests (CI
+ * type-checks as a step of its own, and `npm run build` refuses them); a build that emits nothing does.
  */
 function build(): void {
   const tsc = path.join(root, "node_modules/typescript/bin/tsc");
-  const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, encoding: "utf8" });
-  if (run.status !== 0) {
+  const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noEmitOnError", "false"], { cwd: root, encoding: "utf8" });
+  const emitted = fs.existsSync(path.join(root, "dist/main.js"));
+  if (run.status !== 0 && emitted) process.stderr.write(`warning: src/ has type errors (npm run typecheck); the tests run what tsc emitted:\n${run.stdout}`);
+  if (run.error || !emitted || (run.status !== 0 && run.status !== 2)) {
     throw new Error(`npm run build (tsc -p tsconfig.build.json) failed with ${run.status ?? run.signal}; the tests that start dist/main.js cannot run:\n${run.stdout}${run.stderr}${run.error?.message ?? ""}`);
   }
 }
