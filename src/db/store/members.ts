@@ -13,6 +13,8 @@ function accountHash(platform: Platform, platformUserId: string): string {
 }
 
 export function memberStore(db: Db, clubId: number) {
+  const forgottenAccount = (platform: Platform, platformUserId: string) =>
+    and(eq(forgottenAccounts.clubId, clubId), eq(forgottenAccounts.platform, platform), eq(forgottenAccounts.accountHash, accountHash(platform, platformUserId)));
   return {
     async findByPlatformUser(platform: Platform, platformUserId: string): Promise<MemberRow | undefined> {
       const rows = await db
@@ -89,16 +91,7 @@ export function memberStore(db: Db, clubId: number) {
 
     /** Whether this account's owner used forget-me (and has not joined again since). */
     async isForgotten(platform: Platform, platformUserId: string): Promise<boolean> {
-      const rows = await db
-        .select({ id: forgottenAccounts.id })
-        .from(forgottenAccounts)
-        .where(
-          and(
-            eq(forgottenAccounts.clubId, clubId),
-            eq(forgottenAccounts.platform, platform),
-            eq(forgottenAccounts.accountHash, accountHash(platform, platformUserId)),
-          ),
-        );
+      const rows = await db.select({ id: forgottenAccounts.id }).from(forgottenAccounts).where(forgottenAccount(platform, platformUserId));
       return rows.length > 0;
     },
 
@@ -117,15 +110,7 @@ export function memberStore(db: Db, clubId: number) {
 
     /** An explicit `join` after forget-me: the account may be a member again. */
     async unforget(platform: Platform, platformUserId: string): Promise<void> {
-      await db
-        .delete(forgottenAccounts)
-        .where(
-          and(
-            eq(forgottenAccounts.clubId, clubId),
-            eq(forgottenAccounts.platform, platform),
-            eq(forgottenAccounts.accountHash, accountHash(platform, platformUserId)),
-          ),
-        );
+      await db.delete(forgottenAccounts).where(forgottenAccount(platform, platformUserId));
     },
 
     /** Ends a pause: the status from before it comes back. */
