@@ -4,8 +4,6 @@ import { createCore } from "./core/core.js";
 import { createDispatcher, type Dispatcher } from "./outbox/dispatcher.js";
 import { createConsolePort, runConsole } from "./adapters/console/console-adapter.js";
 import type { PlatformAdapter } from "./adapters/adapter.js";
-import { createDiscordAdapter } from "./adapters/discord/discord-adapter.js";
-import { createSlackAdapter } from "./adapters/slack/slack-adapter.js";
 import { createJobRunner } from "./scheduler/runner.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { systemClock } from "./core/types.js";
@@ -41,8 +39,13 @@ async function main(): Promise<void> {
   const runner = createJobRunner({ db: database.db, clock: systemClock, logger, retention: config.retention, onOutboxWrite: () => dispatcher?.wake() });
   scheduler = createScheduler({ db: database.db, runner, logger, catchUpWindowMs: config.catchUpWindowHours * 3_600_000 });
   const adapters: PlatformAdapter[] = [];
-  if (config.discord) adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
+  // Each platform's SDK is loaded only when it is configured: discord.js alone costs ~50 MB idle.
+  if (config.discord) {
+    const { createDiscordAdapter } = await import("./adapters/discord/discord-adapter.js");
+    adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
+  }
   if (config.slack) {
+    const { createSlackAdapter } = await import("./adapters/slack/slack-adapter.js");
     adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() }));
   }
 

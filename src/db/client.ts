@@ -2,12 +2,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
+import type { PGlite } from "@electric-sql/pglite";
 import * as schema from "./schema/index.js";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
 import { isDatabaseUnavailable } from "./errors.js";
@@ -56,6 +51,12 @@ export interface PostgresOptions {
 
 /** Opens Postgres through `pg` and applies pending migrations under an advisory lock. */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
+  // Loaded only when used: a process on Postgres never loads PGlite, and the reverse (memory).
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+    import("drizzle-orm/node-postgres/migrator"),
+  ]);
   const timeouts = { ...defaultPostgresTimeouts, ...options.timeouts };
   const pool = new pg.Pool({
     connectionString: url,
@@ -118,6 +119,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
  * starts from a dump (tests start from a migrated template that way).
  */
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database & { client: PGlite }> {
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
   let lock: DataDirLock | undefined;
   if (options.dataDir) lock = await acquireDataDirLock(options.dataDir);
   let client: PGlite | undefined;
