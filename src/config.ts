@@ -37,6 +37,7 @@ export const configSchema = z
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xapp-"), { message: "SLACK_APP_TOKEN must be an app-level token starting with xapp-" }),
     SLACK_API_URL: url("SLACK_API_URL", ["http", "https"]),
+    SLACK_DELIVERIES_PER_MINUTE: z.coerce.number().min(1).max(6000).default(50),
     SLACK_COMMAND: optionalString.default("/jobclub").refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v ?? ""), { message: "SLACK_COMMAND must look like /jobclub" }),
 
     DISCORD_TOKEN: optionalString,
@@ -72,7 +73,7 @@ export interface Config {
   databaseTimeouts: { connectMs: number; statementMs: number; lockMs: number };
   /** On SIGTERM, how long commands under way may take to finish before the database closes. */
   shutdownGraceMs: number;
-  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string };
+  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string; deliveriesPerMinute: number };
   discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
   /** Every secret value, so the logger can scrub them. */
   secrets: string[];
@@ -114,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
       command: e.SLACK_COMMAND ?? "/jobclub",
+      deliveriesPerMinute: e.SLACK_DELIVERIES_PER_MINUTE,
       ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
       ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
     };
@@ -137,6 +139,7 @@ function describeExpected(name: string): string {
   if (name === "OUTBOX_RETENTION_DAYS" || name === "OUTBOX_FAILED_RETENTION_DAYS") return "a whole number of days from 1 to 3650";
   if (name === "SCHEDULED_RUNS_RETENTION_DAYS") return "a whole number of days from 8 to 3650, since run claims must outlive the longest catch-up of 7 days";
   if (name.startsWith("DATABASE_") && name.endsWith("_TIMEOUT_MS")) return "a number of milliseconds, at least 100";
+  if (name === "SLACK_DELIVERIES_PER_MINUTE") return "a number of deliveries a minute from 1 to 6000";
   if (name === "SHUTDOWN_GRACE_SECONDS") return "a number of seconds from 0 to 600";
   return "a different value";
 }

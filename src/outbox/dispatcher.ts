@@ -91,9 +91,13 @@ export function createDispatcher(options: DispatcherOptions) {
     return running.length ? sql`(${linkedTo(paused)} and not ${linkedTo(running)})` : linkedTo(paused);
   }
 
+  /** The end of a pause that made a claim of the pass under way leave rows alone. */
+  let skippedUntil: number | undefined;
+
   async function claim(): Promise<Row[]> {
     const now = clock.now();
-    const paused = pauses().platforms;
+    const { platforms: paused, firstEnd } = pauses();
+    if (firstEnd !== undefined) skippedUntil = Math.min(skippedUntil ?? firstEnd, firstEnd);
     return options.db.transaction(async (tx) => {
       const due = await tx
         .select({ id: outbox.id })
@@ -145,22 +149,36 @@ export function createDispatcher(options: DispatcherOptions) {
     return address;
   }
 
+  // When each paced platform may take its next delivery, on this process's monotonic clock.
+  const nextSlot = new Map<Platform, number>();
+
+  /** Waits for the platform's next slot at its published rate, and books the one after. */
+  async function pace(port: MessengerPort): Promise<void> {
+    if (!port.deliveriesPerSecond) return;
+    const now = performance.now();
+    const slot = Math.max(now, nextSlot.get(port.platform) ?? 0);
+    nextSlot.set(port.platform, slot + 1000 / port.deliveriesPerSecond);
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  }
+
   /** Hands the message to its platform's port; `target.platform` says which, for settle(). */
   async function deliver(row: Row, target: { platform?: Platform }): Promise<void> {
     const message = row.payload as OutboundMessage;
     const gone = (what: string) => new DeliveryError(what, { permanent: true });
-    const portFor = (platform: Platform) => {
+    const portFor = async (platform: Platform) => {
       target.platform = platform;
       const paused = pausedUntil.get(platform) ?? 0;
       if (paused > clock.now().getTime()) throw new Deferred(new Date(paused));
-      return ports.get(platform)!;
+      const port = ports.get(platform)!;
+      await pace(port);
+      return port;
     };
     if (message.kind === "direct") {
       const account = await accountOf(row.clubId, message.to);
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
       const address = await clubAddress(row.clubId, account.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${account.platform}`);
-      const receipt = await portFor(account.platform).sendDirect(address, account.userId, message.reply);
+      const receipt = await (await portFor(account.platform)).sendDirect(address, account.userId, message.reply);
       if (receipt?.fallback && message.notifyOnFallback !== undefined) {
         await outboxStore(options.db, row.clubId).enqueue(
           {
@@ -179,18 +197,18 @@ export function createDispatcher(options: DispatcherOptions) {
       if (!first || accounts.some((a) => !a || a.platform !== first.platform)) throw gone("the members of the room are not all on one running platform");
       const address = await clubAddress(row.clubId, first.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${first.platform}`);
-      await portFor(first.platform).openRoom(address, accounts.map((a) => a!.userId), message.reply);
+      await (await portFor(first.platform)).openRoom(address, accounts.map((a) => a!.userId), message.reply);
     } else if (message.kind === "account") {
       if (!ports.has(message.platform)) throw gone(`${message.platform} is not a running platform`);
       const address = await clubAddress(row.clubId, message.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${message.platform}`);
-      await portFor(message.platform).sendDirect(address, message.userId, message.reply);
+      await (await portFor(message.platform)).sendDirect(address, message.userId, message.reply);
     } else {
       const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
       const platform = links.map((l) => l.platform).find((p) => ports.has(p));
       if (!platform) throw gone(`club ${row.clubId} is on no running platform`);
       const address = (await clubAddress(row.clubId, platform))!;
-      await portFor(platform).postToChannel(address, message.channelId, message.reply);
+      await (await portFor(platform)).postToChannel(address, message.channelId, message.reply);
     }
   }
 
@@ -325,7 +343,13 @@ export function createDispatcher(options: DispatcherOptions) {
     timer = setTimeout(() => {
       pass()
         .catch((error: unknown) => options.logger.error("outbox pass failed", { error }))
-        .finally(() => schedule(pollMs));
+        // A pass ends early while a platform is paused: come back exactly when the pause is over.
+        // (Even when that end has just passed between the claim and now: then at once.)
+        .finally(() => {
+          const end = skippedUntil;
+          skippedUntil = undefined;
+          schedule(end === undefined ? pollMs : Math.min(pollMs, Math.max(end - clock.now().getTime(), 0)));
+        });
     }, delay);
     timer.unref?.();
   }

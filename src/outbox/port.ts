@@ -21,6 +21,12 @@ export interface DeliveryReceipt {
  */
 export interface MessengerPort {
   readonly platform: Platform;
+  /**
+   * The platform's published rate for one delivery (a Slack DM is `conversations.open`, Tier 3,
+   * plus a post), in deliveries per second. The dispatcher spaces its sends to it, so rate limits
+   * are rarely hit rather than hit and waited out. Unset: no pacing (the platform's client paces).
+   */
+  readonly deliveriesPerSecond?: number;
   /** A private message to one person (Slack DM, Discord DM, console print). */
   sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void>;
   /** A conversation with several people (Slack group DM, Discord private thread). */

@@ -61,7 +61,7 @@ export interface SlackPort extends MessengerPort {
  * a 429 then surfaces here as a DeliveryError with Retry-After, and the dispatcher's Postgres-backed
  * schedule does the waiting, instead of a hidden in-memory queue that a restart would lose.
  */
-export function createSlackPort(client: webApi.WebClient): SlackPort {
+export function createSlackPort(client: webApi.WebClient, options: { deliveriesPerMinute?: number } = {}): SlackPort {
   async function openConversation(userIds: string[]): Promise<string> {
     const opened = await call("conversations.open", () => client.conversations.open({ users: userIds.join(","), return_im: false }));
     const id = opened.channel?.id;
@@ -92,6 +92,7 @@ export function createSlackPort(client: webApi.WebClient): SlackPort {
 
   return {
     platform: "slack",
+    ...(options.deliveriesPerMinute ? { deliveriesPerSecond: options.deliveriesPerMinute / 60 } : {}),
     openConversation,
     post,
     upload,

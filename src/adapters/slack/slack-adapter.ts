@@ -45,6 +45,8 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** Called after an event queued outbox messages (a welcome DM): wakes the dispatcher. */
   onOutboxWrite?: () => void;
+  /** The pace of outbox deliveries (DMs, posts); unset: as fast as Slack takes them. */
+  deliveriesPerMinute?: number;
 }
 
 export interface SlackAdapter extends PlatformAdapter {
@@ -142,7 +144,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     }
   }
 
-  const port = createSlackPort(client);
+  const port = createSlackPort(client, options.deliveriesPerMinute ? { deliveriesPerMinute: options.deliveriesPerMinute } : {});
   const users = createUserDirectory(client, { logger });
   let running = false;
   let socketConnected = false;

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../support/databases.js";
+import { CLUB_A, createHarness, recordingPort } from "../support/harness.js";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../../src/db/client.js";
+import { findClub } from "../../src/db/store/clubs.js";
+import { outboxStore } from "../../src/db/store/outbox.js";
+import type { Reply } from "../../src/core/types.js";
+import { createDispatcher } from "../../src/outbox/dispatcher.js";
+import { DeliveryError, type ClubAddress, type MessengerPort } from "../../src/outbox/port.js";
+import { silentLogger } from "../../src/util/logger.js";
+
+/**
+ * A platform that takes at most `perSecond` deliveries in any second and answers the next one the
+ * way Slack and Discord do: a rate-limit error with Retry-After (when the oldest leaves the window).
+ */
+function limitedPort(perSecond: number, deliveriesPerSecond?: number) {
+  const port = recordingPort();
+  const sentAt: number[] = [];
+  let limited = 0;
+  const take = async (club: ClubAddress, userId: string, reply: Reply) => {
+    const now = performance.now();
+    const inWindow = sentAt.filter((t) => t > now - 1000);
+    if (inWindow.length >= perSecond) {
+      limited++;
+      throw new DeliveryError("ratelimited", { permanent: false, retryAfterMs: Math.ceil(inWindow[0]! + 1000 - now) });
+    }
+    sentAt.push(now);
+    await port.sendDirect(club, userId, reply);
+  };
+  const limitedPort: MessengerPort & { deliveries: typeof port.deliveries; limited(): number } = {
+    platform: port.platform,
+    ...(deliveriesPerSecond ? { deliveriesPerSecond } : {}),
+    deliveries: port.deliveries,
+    limited: () => limited,
+    sendDirect: take,
+    openRoom: (club, userIds, reply) => port.openRoom(club, userIds, reply),
+    postToChannel: (club, channelId, reply) => port.postToChannel(club, channelId, reply),
+  };
+  return limitedPort;
+}
+
+describe.each(backends)("outbox pacing on $name", (backend) => {
+  let database: Database;
+  let clubId: number;
+  let members: number[];
+  beforeAll(async () => {
+    database = await backend.open();
+    const h = createHarness(database);
+    for (const name of ["ana", "bob", "cy", "dee"]) await h.run(name, "join");
+    clubId = (await findClub(database.db, CLUB_A))!.id;
+    members = (await queryRows<{ id: number }>(database.db, sql`select id from members where club_id = ${clubId} order by id`)).map((r) => Number(r.id));
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const queue = (count: number, tag: string) =>
+    outboxStore(database.db, clubId).enqueueMany(
+      Array.from({ length: count }, (_, i) => ({
+        kind: "direct" as const,
+        to: members[i % members.length]!,
+        dedupeKey: `${tag}:${i}`,
+        reply: { text: `${tag} ${i}`, visibility: "private" as const, tone: "info" as const },
+      })),
+      new Date(),
+    );
+
+  it("spaces deliveries to the platform's published rate, so its limit is never hit", async () => {
+    const port = limitedPort(20, 18);
+    const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger });
+    await queue(30, "paced");
+    await dispatcher.drain({ waitForRetries: true });
+    expect(port.deliveries.filter((d) => d.reply.text.startsWith("paced"))).toHaveLength(30);
+    expect(port.limited()).toBe(0);
+  });
+
+  it("without a published rate, a rate limit ends the pass and the dispatcher comes back when the pause ends, not at its next poll", async () => {
+    const port = limitedPort(5);
+    // An hour between polls: only the end of the pause can bring the dispatcher back in time.
+    const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, pollMs: 3_600_000 });
+    await queue(12, "burst");
+    dispatcher.start();
+    try {
+      await expect.poll(() => port.deliveries.filter((d) => d.reply.text.startsWith("burst")).length, { timeout: 20_000 }).toBe(12);
+      expect(port.limited()).toBeGreaterThan(0);
+      // Each message once: nothing doubled by the hand-backs.
+      expect(new Set(port.deliveries.map((d) => d.reply.text)).size).toBe(port.deliveries.length);
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+});
