@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import type { Database } from "../../src/db/client.js";
-import { computeMatches, scoreCandidate, type HelperTie, type Seeker } from "../../src/core/services/matching.js";
+import { computeMatches, pairKey, scoreCandidate, type HelperTie, type Seeker } from "../../src/core/services/matching.js";
 
 const now = new Date("2026-11-24T10:00:00Z");
 const DAY = 86_400_000;
@@ -40,7 +40,7 @@ describe("computeMatches", () => {
   });
 
   it("never suggests a member to themselves, and skips declined or recent pairs", () => {
-    const { suggestions } = computeMatches({ ...base, skipPairs: new Set(["1:11", "2:11"]) });
+    const { suggestions } = computeMatches({ ...base, skipPairs: new Set([pairKey(1, 11, 100), pairKey(2, 11, 100)]) });
     expect(suggestions.some((s) => s.helperId === s.memberId)).toBe(false);
     expect(suggestions.some((s) => s.helperId === 11)).toBe(false);
     expect(suggestions.find((s) => s.memberId === 1 && s.companyId === 100)?.helperName).toBe("Ola");
@@ -59,13 +59,43 @@ describe("computeMatches", () => {
 
   it("offers accountability buddies for targets nobody has a path to", () => {
     const { buddies } = computeMatches(base);
-    expect(buddies.get(3)).toEqual([{ memberId: 4, company: "Zeta" }]);
-    expect(buddies.get(4)).toEqual([{ memberId: 3, company: "Zeta" }]);
+    expect(buddies.get(3)).toEqual([{ memberId: 4, companyId: 300, company: "Zeta" }]);
+    expect(buddies.get(4)).toEqual([{ memberId: 3, companyId: 300, company: "Zeta" }]);
     // Member 3's own tie to Zeta is no path for member 3, but it is one for member 4.
     const withTie = computeMatches({ ...base, ties: [...ties, { memberId: 3, companyId: 300, relation: "knows", displayName: "Tess" }] });
-    expect(withTie.buddies.get(3)).toEqual([{ memberId: 4, company: "Zeta" }]);
+    expect(withTie.buddies.get(3)).toEqual([{ memberId: 4, companyId: 300, company: "Zeta" }]);
     expect(withTie.buddies.has(4)).toBe(false);
     expect(withTie.suggestions.filter((s) => s.companyId === 300).map((s) => [s.memberId, s.helperId])).toEqual([[4, 3]]);
+  });
+
+  it("skips a pair for the one company only", () => {
+    const gilAtAcme: HelperTie[] = [...ties, { memberId: 13, companyId: 100, relation: "knows", displayName: "Gil" }];
+    const forOne = (skip: string) =>
+      computeMatches({ ...base, ties: gilAtAcme, skipPairs: new Set([skip]) })
+        .suggestions.filter((s) => s.memberId === 1)
+        .map((s) => [s.company, s.helperName]);
+    expect(forOne(pairKey(1, 13, 200))).toEqual([["Acme", "Wes"]]);
+    expect(forOne(pairKey(1, 13, 100))).toEqual([
+      ["Acme", "Wes"],
+      ["Globex", "Gil"],
+    ]);
+  });
+
+  it("gives members who get no message this week nothing, and leaves them no helper's place", () => {
+    const many: Seeker[] = Array.from({ length: 4 }, (_, i) => ({ memberId: 50 + i, companyId: 200, company: "Globex" }));
+    const { suggestions } = computeMatches({ ...base, seekers: many, helperCap: 1, recipients: new Set([53]) });
+    expect(suggestions.map((s) => [s.memberId, s.helperName])).toEqual([[53, "Gil"]]);
+    // Still someone to team up with.
+    const { buddies } = computeMatches({ ...base, recipients: new Set([3]) });
+    expect([...buddies.keys()]).toEqual([3]);
+    expect(buddies.get(3)).toEqual([{ memberId: 4, companyId: 300, company: "Zeta" }]);
+  });
+
+  it("doesn't name the same team-up twice", () => {
+    const lots: Seeker[] = [...seekers, { memberId: 5, companyId: 300, company: "Zeta" }];
+    const { buddies } = computeMatches({ ...base, seekers: lots, skipTeamUps: new Set([pairKey(3, 4, 300)]) });
+    expect(buddies.get(3)).toEqual([{ memberId: 5, companyId: 300, company: "Zeta" }]);
+    expect(buddies.get(4)?.map((b) => b.memberId)).toEqual([3, 5]);
   });
 
   it("is deterministic", () => {

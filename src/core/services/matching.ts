@@ -18,8 +18,15 @@ export interface MatchInput {
   ties: HelperTie[];
   /** When each member last helped (accepted an intro, was thanked). */
   lastHelped: Map<number, Date>;
-  /** "member:helper" pairs not to suggest (recently suggested, declined, already asked). */
+  /** `pairKey(member, helper, company)` of paths not to suggest (recently suggested, declined, recently asked). */
   skipPairs: Set<string>;
+  /** `pairKey(member, buddy, company)` of team-ups (accountability buddies) not to suggest again yet. */
+  skipTeamUps?: Set<string>;
+  /**
+   * Members who get this week's message (default: every seeker). The others take no suggestion and
+   * no helper's capacity, but still count as team-ups for those who do.
+   */
+  recipients?: Set<number>;
   /** Suggestions each helper already got this week. */
   helperLoad: Map<number, number>;
   now: Date;
@@ -39,6 +46,18 @@ export interface Suggestion {
   score: number;
 }
 
+/** The key of a suggestion in `skipPairs` and `skipTeamUps`: who gets it, whom it names, and about which company. */
+export function pairKey(memberId: number, otherId: number, companyId: number): string {
+  return `${memberId}:${otherId}:${companyId}`;
+}
+
+/** Another member aiming at a company nobody has a path to: someone to team up with. */
+export interface TeamUp {
+  memberId: number;
+  companyId: number;
+  company: string;
+}
+
 const STRENGTH: Record<TieRelation, number> = { works: 30, worked: 20, knows: 10 };
 const DAY = 86_400_000;
 
@@ -55,19 +74,21 @@ export function scoreCandidate(relation: TieRelation, lastHelped: Date | undefin
  * fewest options first) so helpers' capped capacity is shared rather than taken by whoever sorts
  * first; each turn takes the best remaining candidate. Deterministic for the same input.
  */
-export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; buddies: Map<number, Array<{ memberId: number; company: string }>> } {
+export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; buddies: Map<number, TeamUp[]> } {
   const cap = input.helperCap ?? 3;
   const perMember = input.perMember ?? 3;
   const tiesByCompany = new Map<number, HelperTie[]>();
   for (const tie of input.ties) pushTo(tiesByCompany, tie.companyId, tie);
 
+  const receives = (memberId: number) => !input.recipients || input.recipients.has(memberId);
   const candidates = new Map<number, Suggestion[]>();
   const pathless: Seeker[] = [];
   for (const seeker of input.seekers) {
+    if (!receives(seeker.memberId)) continue;
     const ties = (tiesByCompany.get(seeker.companyId) ?? []).filter((t) => t.memberId !== seeker.memberId);
     if (ties.length === 0) pathless.push(seeker);
     for (const tie of ties) {
-      if (input.skipPairs.has(`${seeker.memberId}:${tie.memberId}`)) continue;
+      if (input.skipPairs.has(pairKey(seeker.memberId, tie.memberId, seeker.companyId))) continue;
       pushTo(candidates, seeker.memberId, {
         memberId: seeker.memberId,
         helperId: tie.memberId,
@@ -102,16 +123,20 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     }
   }
 
-  // Accountability buddies: others aiming at a company nobody has a path to.
+  // Accountability buddies: others aiming at a company nobody has a path to, each team-up once
+  // (until it may be repeated).
+  const skipTeamUps = input.skipTeamUps ?? new Set<string>();
   const seekersByCompany = new Map<number, Seeker[]>();
   for (const seeker of input.seekers) pushTo(seekersByCompany, seeker.companyId, seeker);
-  const buddies = new Map<number, Array<{ memberId: number; company: string }>>();
+  const buddies = new Map<number, TeamUp[]>();
   for (const seeker of pathless) {
-    const others = (seekersByCompany.get(seeker.companyId) ?? []).filter((s) => s.memberId !== seeker.memberId);
+    const others = (seekersByCompany.get(seeker.companyId) ?? []).filter(
+      (s) => s.memberId !== seeker.memberId && !skipTeamUps.has(pairKey(seeker.memberId, s.memberId, seeker.companyId)),
+    );
     const list = buddies.get(seeker.memberId) ?? [];
     for (const other of others) {
       if (list.length >= 3) break;
-      if (!list.some((b) => b.memberId === other.memberId)) list.push({ memberId: other.memberId, company: seeker.company });
+      if (!list.some((b) => b.memberId === other.memberId)) list.push({ memberId: other.memberId, companyId: seeker.companyId, company: seeker.company });
     }
     if (list.length) buddies.set(seeker.memberId, list);
   }

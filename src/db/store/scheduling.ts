@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, not, or, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import {
   activities,
@@ -17,6 +17,7 @@ import {
 } from "../schema/index.js";
 import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabulary.js";
 import type { MemberRow } from "./members.js";
+import { pairKey } from "../../core/services/matching.js";
 
 /** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
 async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
@@ -24,6 +25,13 @@ async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[
   for (let i = 0; i < ids.length; i += 5000) rows.push(...(await query(ids.slice(i, i + 5000))));
   return rows;
 }
+
+/**
+ * Team-up (accountability buddy) suggestions share match_suggestions with warm paths; their
+ * iso_week carries this tag ("2026-W47 team-up"), so a helper's weekly cap never counts them.
+ */
+const TEAM_UP_TAG = " team-up";
+const isTeamUp = sql`${matchSuggestions.isoWeek} like ${`%${TEAM_UP_TAG}`}`;
 
 /** Active and reachable: not paused (or the pause has run out). */
 const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pausedUntil, now));
@@ -115,7 +123,7 @@ export function schedulingStore(db: Db, clubId: number) {
         .from(wins)
         .innerJoin(members, eq(members.id, wins.memberId))
         .where(and(eq(wins.clubId, clubId), gte(wins.createdAt, from), lt(wins.createdAt, to)))
-        .orderBy(wins.createdAt);
+        .orderBy(wins.createdAt, wins.id);
     },
 
     async goalCounts(weeks: string[]): Promise<{ set: number; met: number }> {
@@ -139,43 +147,49 @@ export function schedulingStore(db: Db, clubId: number) {
       return { requested: Number(row?.requested ?? 0), accepted: Number(row?.accepted ?? 0), met: Number(row?.met ?? 0) };
     },
 
-    /** Thanks received plus intros accepted in the period, most first. */
-    async generousHelpers(from: Date, to: Date, limit = 3): Promise<Array<{ memberId: number; name: string; count: number }>> {
+    /** Thanks received plus intros accepted in the period, most first; `total`: how many helped. */
+    async generousHelpers(from: Date, to: Date, limit = 3): Promise<{ helpers: Array<{ memberId: number; name: string; count: number }>; total: number }> {
       const rows = await db.execute(sql`
-        select m.id as member_id, m.display_name as name, count(*)::int as count from (
+        select m.id as member_id, m.display_name as name, count(*)::int as count, count(*) over ()::int as total from (
           select ${thanks.toMemberId} as member_id from ${thanks} where ${thanks.clubId} = ${clubId} and ${thanks.createdAt} >= ${from} and ${thanks.createdAt} < ${to}
           union all
           select ${intros.helperId} from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted' and ${intros.respondedAt} >= ${from} and ${intros.respondedAt} < ${to}
         ) h join ${members} m on m.id = h.member_id
         group by m.id, m.display_name order by count desc, m.display_name limit ${limit}`);
-      return (rows as { rows: Array<{ member_id: number; name: string; count: number }> }).rows.map((r) => ({ memberId: Number(r.member_id), name: r.name, count: Number(r.count) }));
+      const found = (rows as { rows: Array<{ member_id: number; name: string; count: number; total: number }> }).rows;
+      return { helpers: found.map((r) => ({ memberId: Number(r.member_id), name: r.name, count: Number(r.count) })), total: Number(found[0]?.total ?? 0) };
     },
 
-    /** Companies first targeted in the period. */
-    async newTargetCompanies(from: Date, to: Date, limit = 10): Promise<string[]> {
+    /** Companies first targeted in the period, the first `limit` of them; `total`: how many there are. */
+    async newTargetCompanies(from: Date, to: Date, limit = 10): Promise<{ names: string[]; total: number }> {
       const rows = await db
-        .select({ name: companies.name, first: sql<Date>`min(${targets.createdAt})` })
+        .select({ name: companies.name, total: sql<number>`count(*) over ()::int` })
         .from(targets)
         .innerJoin(companies, eq(companies.id, targets.companyId))
         .where(eq(targets.clubId, clubId))
         .groupBy(companies.id, companies.name)
         .having(and(sql`min(${targets.createdAt}) >= ${from}`, sql`min(${targets.createdAt}) < ${to}`))
-        .orderBy(sql`min(${targets.createdAt})`)
+        .orderBy(sql`min(${targets.createdAt})`, companies.id)
         .limit(limit);
-      return rows.map((r) => r.name);
+      return { names: rows.map((r) => r.name), total: Number(rows[0]?.total ?? 0) };
     },
 
-    /** Targets nobody in the club has a warm path to, most wanted first. */
-    async openAsks(limit = 10): Promise<Array<{ company: string; seekers: number }>> {
+    /**
+     * Targets nobody in the club has a warm path to, most wanted first, the first `limit` of them;
+     * `total`: how many there are. A target the member has an offer from, or of a member who found a
+     * job, needs no path.
+     */
+    async openAsks(limit = 10): Promise<{ asks: Array<{ company: string; seekers: number }>; total: number }> {
       const rows = await db
-        .select({ company: companies.name, seekers: sql<number>`count(distinct ${targets.memberId})::int` })
+        .select({ company: companies.name, seekers: sql<number>`count(distinct ${targets.memberId})::int`, total: sql<number>`count(*) over ()::int` })
         .from(targets)
         .innerJoin(companies, eq(companies.id, targets.companyId))
-        .where(and(eq(targets.clubId, clubId), sql`not exists (select 1 from ${networkTies} where ${networkTies.clubId} = ${clubId} and ${networkTies.companyId} = ${targets.companyId} and ${networkTies.memberId} <> ${targets.memberId})`))
+        .innerJoin(members, eq(members.id, targets.memberId))
+        .where(and(eq(targets.clubId, clubId), ne(targets.stage, "offer"), ne(members.status, "employed"), sql`not exists (select 1 from ${networkTies} where ${networkTies.clubId} = ${clubId} and ${networkTies.companyId} = ${targets.companyId} and ${networkTies.memberId} <> ${targets.memberId})`))
         .groupBy(companies.id, companies.name)
         .orderBy(desc(sql`count(distinct ${targets.memberId})`), companies.name)
         .limit(limit);
-      return rows.map((r) => ({ company: r.company, seekers: Number(r.seekers) }));
+      return { asks: rows.map((r) => ({ company: r.company, seekers: Number(r.seekers) })), total: Number(rows[0]?.total ?? 0) };
     },
 
     // --- Intro follow-ups ---
@@ -219,14 +233,23 @@ export function schedulingStore(db: Db, clubId: number) {
 
     // --- Matching inputs ---
 
-    /** Opted-in, searching, unpaused members with their targets. */
+    /** Opted-in, searching, unpaused members with their targets, except those they already have an offer from. */
     async matchSeekers(now: Date) {
       return db
         .select({ memberId: targets.memberId, companyId: targets.companyId, company: companies.name })
         .from(targets)
         .innerJoin(members, eq(members.id, targets.memberId))
         .innerJoin(companies, eq(companies.id, targets.companyId))
-        .where(and(eq(targets.clubId, clubId), eq(members.matchOptIn, true), eq(members.status, "searching"), ne(members.nudges, "off"), notPaused(now)))
+        .where(
+          and(
+            eq(targets.clubId, clubId),
+            ne(targets.stage, "offer"),
+            eq(members.matchOptIn, true),
+            eq(members.status, "searching"),
+            ne(members.nudges, "off"),
+            notPaused(now),
+          ),
+        )
         .orderBy(targets.memberId, targets.createdAt);
     },
 
@@ -252,21 +275,39 @@ export function schedulingStore(db: Db, clubId: number) {
       return new Map((rows as { rows: Array<{ member_id: number; at: string | Date }> }).rows.map((r) => [Number(r.member_id), new Date(r.at)]));
     },
 
-    /** Member–helper pairs to leave alone: suggested since `since`, or the helper declined or let expire the member's ask. */
+    /**
+     * Paths to leave alone, as `pairKey(member, helper, company)`: suggested since `since`; asked
+     * about that company since `since` (whatever the answer), still waiting for an answer, or
+     * declined (for good).
+     */
     async pairsToSkip(since: Date): Promise<Set<string>> {
       const suggested = await db
-        .select({ memberId: matchSuggestions.memberId, helperId: matchSuggestions.helperId })
+        .select({ memberId: matchSuggestions.memberId, helperId: matchSuggestions.helperId, companyId: matchSuggestions.companyId })
         .from(matchSuggestions)
-        .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since)));
+        .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since), not(isTeamUp)));
       const asked = await db
-        .select({ memberId: intros.requesterId, helperId: intros.helperId, status: intros.status })
+        .select({ memberId: intros.requesterId, helperId: intros.helperId, companyId: intros.companyId })
         .from(intros)
-        .where(eq(intros.clubId, clubId));
-      const pairs = new Set<string>();
-      for (const p of suggested) pairs.add(`${p.memberId}:${p.helperId}`);
-      // Declined and expired asks, and intros already under way, all make a suggestion pointless.
-      for (const p of asked) pairs.add(`${p.memberId}:${p.helperId}`);
-      return pairs;
+        .where(
+          and(
+            eq(intros.clubId, clubId),
+            or(
+              inArray(intros.status, ["requested", "declined"]),
+              // An intro's last movement: asked, answered, or how it went reported (greatest skips nulls).
+              sql`greatest(${intros.requestedAt}, ${intros.respondedAt}, ${intros.outcomeAt}) >= ${since}`,
+            ),
+          ),
+        );
+      return new Set([...suggested, ...asked].map((p) => pairKey(p.memberId, p.helperId, p.companyId)));
+    },
+
+    /** Team-ups suggested since `since`, as `pairKey(member, buddy, company)`. */
+    async teamUpsToSkip(since: Date): Promise<Set<string>> {
+      const rows = await db
+        .select({ memberId: matchSuggestions.memberId, buddyId: matchSuggestions.helperId, companyId: matchSuggestions.companyId })
+        .from(matchSuggestions)
+        .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since), isTeamUp));
+      return new Set(rows.map((r) => pairKey(r.memberId, r.buddyId, r.companyId)));
     },
 
     /** Suggestions older than the repeat window have done their job; they are not kept. */
@@ -283,13 +324,18 @@ export function schedulingStore(db: Db, clubId: number) {
       return new Map(rows.map((r) => [r.helperId, Number(r.n)]));
     },
 
-    async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date): Promise<void> {
+    /**
+     * Records suggestions sent: warm paths (`helperId` the helper) count towards the helper's weekly
+     * cap; team-ups (`helperId` the buddy) are tagged and don't.
+     */
+    async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date, kind: "path" | "team-up" = "path"): Promise<void> {
       if (rows.length === 0) return;
+      const week = kind === "team-up" ? `${isoWeek}${TEAM_UP_TAG}` : isoWeek;
       // Three array parameters instead of a parameter per value: tens of thousands of rows in one statement.
       const ints = (values: number[]) => `{${values.join(",")}}`;
       await db.execute(sql`
         insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, created_at)
-        select ${clubId}, m, h, c, ${isoWeek}, ${now}
+        select ${clubId}, m, h, c, ${week}, ${now}
         from unnest(${ints(rows.map((r) => r.memberId))}::int[], ${ints(rows.map((r) => r.helperId))}::int[], ${ints(rows.map((r) => r.companyId))}::int[]) as t(m, h, c)`);
     },
 

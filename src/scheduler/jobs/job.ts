@@ -33,8 +33,18 @@ const stillWanted: Reply = {
 };
 
 /**
+ * What a prompt job sends a member: the prompt itself, the one "still want these?" question (after
+ * three ignored prompts in a row), or nothing (prompts off, or the question not answered yet).
+ */
+export function promptFate(member: Pick<MemberRow, "nudges" | "unansweredPrompts">): "prompt" | "ask" | "none" {
+  if (member.nudges !== "on") return "none";
+  return member.unansweredPrompts >= IGNORED_PROMPTS_LIMIT ? "ask" : "prompt";
+}
+
+/**
  * Sends a prompt to each member, respecting their answer history: after three ignored prompts in a
- * row a member gets one "still want these?" instead, and nothing more until they answer.
+ * row a member gets one "still want these?" instead, and nothing more until they answer. Returns
+ * how many messages were queued and who got the prompt itself.
  */
 export async function sendPrompts(
   ctx: JobContext,
@@ -43,13 +53,14 @@ export async function sendPrompts(
   key: string,
   /** Other members a member's message names (so forget-me finds it). */
   aboutOf: (member: MemberRow) => number[] = () => [],
-): Promise<number> {
+): Promise<{ queued: number; prompted: number[] }> {
   const messages: OutboundMessage[] = [];
   const prompted: number[] = [];
   const asked: number[] = [];
   for (const member of members) {
-    if (member.nudges !== "on") continue;
-    if (member.unansweredPrompts >= IGNORED_PROMPTS_LIMIT) {
+    const fate = promptFate(member);
+    if (fate === "none") continue;
+    if (fate === "ask") {
       messages.push({ kind: "direct", to: member.id, reply: stillWanted, dedupeKey: `${key}:${member.id}:still-wanted` });
       asked.push(member.id);
       continue;
@@ -62,7 +73,7 @@ export async function sendPrompts(
   await ctx.sendMany(messages);
   await ctx.store.scheduling.countPrompts(prompted);
   await ctx.store.scheduling.countPrompts(asked, "asked");
-  return messages.length;
+  return { queued: messages.length, prompted };
 }
 
 /** Rows grouped by member, so a fan-out to thousands reads each member's rows without rescanning all. */

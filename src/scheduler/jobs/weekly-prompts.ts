@@ -13,7 +13,7 @@ export const goalsPrompt: Job = async (ctx) => {
   const lastWeekOf = (m: { timezone: string | null }) => isoWeek(new Date(ctx.slot.getTime() - WEEK), tzOf(m));
   const weeks = [...new Set(members.map(lastWeekOf))];
   const goals = byMember(await ctx.store.scheduling.goalsOfWeeks(members.map((m) => m.id), weeks));
-  return sendPrompts(
+  const { queued } = await sendPrompts(
     ctx,
     members,
     (member) => {
@@ -35,6 +35,7 @@ export const goalsPrompt: Job = async (ctx) => {
     },
     `goals-prompt:${ctx.slot.toISOString()}`,
   );
+  return queued;
 };
 
 /** Friday: this week's goals with a Done button each, a prompt to log activity, and contacts to keep warm. */
@@ -45,7 +46,7 @@ export const checkIn: Job = async (ctx) => {
   const ids = members.map((m) => m.id);
   const goals = byMember(await ctx.store.scheduling.goalsOfWeeks(ids, [...new Set(members.map(weekOf))]));
   const stale = byMember(await ctx.store.scheduling.staleTies(ids, ctx.now));
-  return sendPrompts(
+  const { queued } = await sendPrompts(
     ctx,
     members,
     (member) => {
@@ -68,4 +69,5 @@ export const checkIn: Job = async (ctx) => {
     },
     `check-in:${ctx.slot.toISOString()}`,
   );
+  return queued;
 };
