@@ -13,11 +13,14 @@ export type TieRelation = (typeof tieRelations)[number];
 export const helpKinds = ["information", "contact", "connection", "referral"] as const;
 export type HelpKind = (typeof helpKinds)[number];
 
-export const introStatuses = ["requested", "accepted", "declined", "expired"] as const;
+/** "withdrawn": the requester took the ask back before the helper answered. */
+export const introStatuses = ["requested", "accepted", "declined", "expired", "withdrawn"] as const;
 export type IntroStatus = (typeof introStatuses)[number];
 
 export const introOutcomes = ["met", "not-yet", "no-show", "hired"] as const;
 export type IntroOutcome = (typeof introOutcomes)[number];
+/** How far an intro has got: outcomes only move forward, not-yet < met/no-show < hired. */
+export const INTRO_OUTCOME_RANK: Record<IntroOutcome, number> = { "not-yet": 0, "no-show": 1, met: 1, hired: 2 };
 
 export const activityKinds = ["outreach", "coffee", "informational", "application", "interview"] as const;
 export type ActivityKind = (typeof activityKinds)[number];

@@ -80,12 +80,13 @@ describe("the /jobclub command generated from the declarations", () => {
   });
 
   it("puts required options first, as Discord demands, whatever the declared order", () => {
-    // intro request declares helper, kind (optional), company, ask (optional).
+    // intro request declares helper, kind (optional), company, ask (optional), confirm (optional).
     expect(subcommand("intro request").options!.map((o) => [o.name, o.required])).toEqual([
       ["helper", true],
       ["company", true],
       ["kind", false],
       ["ask", false],
+      ["confirm", false],
     ]);
   });
 

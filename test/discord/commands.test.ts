@@ -99,7 +99,8 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
     expect(textOf(await run(w.ana, "intro list"))).toContain("#1 you asked Bobby about Acme Corp: requested");
     expect(textOf(await run(w.bob, "intro accept", { id: 1 }))).toContain("I've opened a conversation with you and Ana about Acme Corp (#1)");
     expect(textOf(await run(w.ana, "intro outcome", { id: 1, outcome: "met" }))).toContain("Recorded: #1 met");
-    await run(w.bob, "intro request", { helper: w.ana.id, company: "Globex" });
+    // ana has no tie to Globex: Bobby confirms he wants to ask her anyway.
+    await run(w.bob, "intro request", { helper: w.ana.id, company: "Globex", confirm: "confirm" });
     expect(textOf(await run(w.ana, "intro decline", { id: 2, reason: "Not my area" }))).toContain("Declined #2. I'll let Bobby know kindly");
   });
 

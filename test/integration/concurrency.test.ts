@@ -139,8 +139,9 @@ describe.each(backends)("concurrent intro requests on $name", (backend) => {
     const failures: string[] = [];
     for (let i = 0; i < PAIRS; i++) {
       const [fromA, fromB] = await race([
-        as(c, `a${i}`, `intro @hal Freshco ${i} Alpha: could you introduce me?`),
-        as(c, `b${i}`, `intro @hal Freshco ${i} Beta: could you introduce me?`),
+        // New companies are sent once confirmed: `confirm` is what the "Yes, it's new" button adds.
+        as(c, `a${i}`, `intro @hal Freshco ${i} Alpha: could you introduce me? confirm`),
+        as(c, `b${i}`, `intro @hal Freshco ${i} Beta: could you introduce me? confirm`),
       ]);
       if (!new RegExp(`^Asked hal for an introduction at Freshco ${i} Alpha \\(#\\d+\\)`).test(fromA!.text)) failures.push(`pair ${i}, a${i}: ${fromA!.text}`);
       if (!new RegExp(`^Asked hal for an introduction at Freshco ${i} Beta \\(#\\d+\\)`).test(fromB!.text)) failures.push(`pair ${i}, b${i}: ${fromB!.text}`);

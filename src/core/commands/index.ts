@@ -4,7 +4,7 @@ import { join, profile, resume, snooze } from "./membership.js";
 import { goalAdd, goalCarry, goalDone, goalList } from "./goals.js";
 import { targetAdd, targetList, targetRemove, targetStage } from "./targets.js";
 import { networkAdd, networkList, networkRemove, who } from "./network.js";
-import { introAccept, introDecline, introList, introOutcome, introRequest } from "./intros.js";
+import { introAccept, introDecline, introList, introOutcome, introRequest, introWithdraw } from "./intros.js";
 import { log, thanks, win } from "./ledger.js";
 import { exportData, forgetMe } from "./personal-data.js";
 import { config, digestPreview } from "./config.js";
@@ -29,6 +29,7 @@ export const allCommands: readonly AnyCommand[] = [
   introRequest,
   introAccept,
   introDecline,
+  introWithdraw,
   introOutcome,
   introList,
   log,

@@ -17,7 +17,7 @@ export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Pr
   // One after another: inside a transaction they share one connection.
   const wins = await s.winsBetween(from, to);
   const goals = await s.goalCounts([week]);
-  const intros = await s.introCounts(from, to);
+  const intros = await store.intros.countsBetween(from, to);
   const helpers = await s.generousHelpers(from, to);
   const newTargets = await s.newTargetCompanies(from, to);
   const openAsks = await s.openAsks();
@@ -27,7 +27,9 @@ export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Pr
   fields.push({ label: "🎉 Wins", value: wins.length ? shownWins.text : "No wins shared yet: `win <text>` counts the small ones too." });
   // The club's total only, never a member's: a public post cheers the club on, it doesn't rank anyone.
   fields.push({ label: "🎯 Goals", value: goalsLine(goals) });
-  fields.push({ label: "🤝 Introductions", value: `${intros.requested} requested · ${intros.accepted} accepted · ${plural(intros.met, "meeting")} reported` });
+  // Meetings: intros with a first "met" (or "hired") report this week, whoever reported it.
+  const hires = intros.hired ? ` · ${plural(intros.hired, "hire")} 🎉` : "";
+  fields.push({ label: "🤝 Introductions", value: `${intros.requested} requested · ${intros.accepted} accepted · ${plural(intros.met, "meeting")} reported${hires}` });
   const shownHelpers = listed(helpers.helpers.map((h) => `• ${h.name} (${h.count})`), helpers.total);
   if (helpers.total) fields.push({ label: "💛 Most generous helpers", value: shownHelpers.text });
   if (newTargets.total) fields.push({ label: "🏢 New target companies", value: listed(newTargets.names, newTargets.total, { join: ", ", beforeMore: " " }).text });

@@ -23,14 +23,24 @@ export const intros = pgTable(
     kind: text("kind", { enum: helpKinds }).notNull().default("connection"),
     status: text("status", { enum: introStatuses }).notNull().default("requested"),
     declineReason: text("decline_reason"),
+    /** How it went, the furthest either member has reported (outcomes only move forward). */
     outcome: text("outcome", { enum: introOutcomes }),
+    /** Each member's own latest report, kept apart so one can't undo the other's. */
+    requesterOutcome: text("requester_outcome", { enum: introOutcomes }),
+    helperOutcome: text("helper_outcome", { enum: introOutcomes }),
     requestedAt: createdAt(),
     respondedAt: tstz("responded_at"),
     /** The one reminder to a helper who hasn't answered in 3 days. */
     remindedAt: tstz("reminded_at"),
     /** When both were asked how it went, 7 days after the room opened. */
     followedUpAt: tstz("followed_up_at"),
+    /** When `outcome` last changed (a "not yet" is asked about again a week later). */
     outcomeAt: tstz("outcome_at"),
+    /** The first report that they met (or that it led to a hire): the digest's "meetings reported". */
+    metAt: tstz("met_at"),
+    /** The first report of a hire. */
+    hiredAt: tstz("hired_at"),
+    withdrawnAt: tstz("withdrawn_at"),
   },
   (t) => [
     uniqueIndex("intros_club_number").on(t.clubId, t.number),

@@ -1,4 +1,4 @@
-import { askButtons, helperRequestMessage, nextBestHelpers, otherPathsText } from "../../core/services/intros.js";
+import { ago, askButtons, capitalise, helperRequestMessage, nextBestHelpers, otherPathsText } from "../../core/services/intros.js";
 import { isPaused } from "../../core/services/members.js";
 import type { MemberRow } from "../../db/store/club-store.js";
 import type { Job } from "./job.js";
@@ -7,7 +7,6 @@ const DAY = 86_400_000;
 export const REMIND_AFTER_DAYS = 3;
 export const EXPIRE_AFTER_DAYS = 7;
 export const ASK_OUTCOME_AFTER_DAYS = 7;
-
 
 /**
  * Daily: one reminder to helpers silent for 3 days; after 7 days the request expires and the
@@ -31,7 +30,7 @@ export const followUps: Job = async (ctx) => {
   for (const intro of expiring) {
     const [requester, helper, company] = [await person(intro.requesterId), await person(intro.helperId), await companyName(intro.companyId)];
     if (!requester || !helper) continue;
-    const next = await nextBestHelpers(store, now, { ...intro, status: "expired" });
+    const next = await nextBestHelpers(store, now, intro);
     await ctx.send({
       kind: "direct",
       to: requester.id,
@@ -69,6 +68,8 @@ export const followUps: Job = async (ctx) => {
   for (const intro of met) {
     const [requester, helper, company] = [await person(intro.requesterId), await person(intro.helperId), await companyName(intro.companyId)];
     if (!requester || !helper) continue;
+    // The real age: a "not yet" asked again weeks later must not say "a week ago".
+    const introduced = capitalise(ago(intro.respondedAt ?? intro.requestedAt, now));
     for (const [me, other] of [
       [requester, helper],
       [helper, requester],
@@ -81,7 +82,7 @@ export const followUps: Job = async (ctx) => {
         dedupeKey: `intro:${intro.number}:how-did-it-go:${me.id}:${(intro.outcomeAt ?? intro.respondedAt ?? now).toISOString()}`,
         reply: {
           title: `How did it go? Intro #${intro.number}`,
-          text: `A week ago I introduced you and ${other.displayName} about ${company}. Did you meet?`,
+          text: `${introduced} I introduced you and ${other.displayName} about ${company}. Did you meet?`,
           visibility: "private",
           tone: "info",
           buttons: [
