@@ -50,12 +50,12 @@ async function main(): Promise<void> {
   }
 
   if (consoleMode) {
-    dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout)], logger, leaseMs: config.outboxLeaseSeconds * 1000 });
+    dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout, database.db)], logger, leaseMs: config.outboxLeaseSeconds * 1000 });
     process.stdout.write(`Warmpath local console on ${where}. Type \`help\`; start a line with @name to act as that member; Ctrl-D quits.\n`);
     // Scheduled posts and DMs print as they happen, between the lines typed.
     dispatcher.start();
     await scheduler.start();
-    await runConsole({ core, dispatcher, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
+    await runConsole({ core, dispatcher, db: database.db, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
     await scheduler.stop();
     await dispatcher.drain();
     await dispatcher.stop();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseMention } from "./mentions.js";
 import { normalizeCompanyName } from "./company-name.js";
 import type { Token } from "./tokenize.js";
+import { closest } from "./suggest.js";
 
 /**
  * How one argument is read from typed text and shown to platforms with typed options (Discord).
@@ -79,7 +80,8 @@ export const arg = {
 
   int<O extends boolean = false>(opts: Common & { min: number; max: number; optional?: O }) {
     const schema = z.preprocess(
-      (v) => (typeof v === "string" && /^#?\d+$/.test(v.trim()) ? Number(v.trim().replace("#", "")) : v),
+      // "#12" names intro 12; "-3" and "1.5" are numbers too, so the answer is about the bounds, not the form.
+      (v) => (typeof v === "string" && /^(?:#\d+|[-+]?\d+(?:\.\d+)?)$/.test(v.trim()) ? Number(v.trim().replace("#", "")) : v),
       z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).min(opts.min, { error: `must be at least ${opts.min}` }).max(opts.max, { error: `must be at most ${opts.max}` }),
     );
     return finish(
@@ -96,7 +98,12 @@ export const arg = {
   ) {
     const schema = z.preprocess(
       (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-      z.enum(choices, { error: `must be one of: ${choices.join(", ")}` }),
+      z.enum(choices, {
+        error: (issue) => {
+          const meant = typeof issue.input === "string" ? closest(issue.input, choices) : undefined;
+          return `must be one of: ${choices.join(", ")}${meant ? ` (did you mean ${meant}?)` : ""}`;
+        },
+      }),
     );
     return finish(
       schema,

@@ -195,7 +195,11 @@ export function createCore(options: CoreOptions) {
     if (member.status === "paused" && member.pausedUntil && member.pausedUntil <= now) {
       member = await store.members.endPause(member, now);
     }
-    if (member.displayName !== name) member = await store.members.update(member.id, { displayName: name }, now);
+    // Slack and Discord send the name people chose there, which may change. The console's is however
+    // the line was typed (`@ANA`): its members keep the name from their first use or their `join`.
+    if (member.displayName !== name && (platform !== "console" || command.name === "join")) {
+      member = await store.members.update(member.id, { displayName: name }, now);
+    }
     // Doing anything answers the prompts: the ignored-prompts count starts over.
     if (member.unansweredPrompts > 0 || member.nudges === "asked") {
       member = await store.members.update(member.id, { unansweredPrompts: 0, nudges: member.nudges === "asked" ? "on" : member.nudges }, now);

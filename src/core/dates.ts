@@ -1,4 +1,5 @@
-/** Calendar helpers in a named IANA timezone, with no date library. */
+/** Calendar helpers in a named IANA timezone; chrono-node reads the dates people type. */
+import * as chrono from "chrono-node";
 
 export function isValidTimezone(tz: string): boolean {
   try {
@@ -33,13 +34,18 @@ export function isoWeek(instant: Date, timezone: string): string {
   return isoWeekOfDate(year, month, day);
 }
 
+/** Words people put before a date that say nothing about it: "until next friday", "for 2 weeks". */
+const DATE_LEAD = /^(?:until|till|til|to|for|on|in)\s+/;
+
 /**
- * Reads a day count ("14", "14d", "2w") or a date ("2026-12-01") as the instant a pause ends:
- * midnight starting that day, in the member's timezone. Returns undefined when unreadable.
+ * Reads when a pause ends, as people type it, in the member's timezone: a day count ("14", "14d",
+ * "2w", "2 weeks"), an ISO date ("2026-12-01"), or words chrono-node reads ("Dec 5", "5 Dec", "next
+ * friday", "in 3 weeks", "tomorrow"). The pause ends at midnight starting that day. Returns undefined
+ * when the text is not wholly a date (so "blah next friday" is no date).
  */
 export function parseUntil(input: string, now: Date, timezone: string): Date | undefined {
-  const value = input.trim().toLowerCase();
-  const relative = /^(\d{1,3})\s*(d|days?|w|weeks?)?$/.exec(value);
+  const value = input.trim().toLowerCase().replace(/[.!]+$/, "").replace(DATE_LEAD, "").trim();
+  const relative = /^(\d{1,3})\s*(d|days?|w|wks?|weeks?)?$/.exec(value);
   if (relative) {
     const n = Number(relative[1]);
     const days = relative[2]?.startsWith("w") ? n * 7 : n;
@@ -50,11 +56,23 @@ export function parseUntil(input: string, now: Date, timezone: string): Date | u
   const absolute = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (absolute) {
     const [year, month, day] = [Number(absolute[1]), Number(absolute[2]), Number(absolute[3])];
-    const check = new Date(Date.UTC(year, month - 1, day));
-    if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+    if (!isCalendarDate(year, month, day)) return undefined;
     return zonedMidnight(year, month, day, timezone);
   }
-  return undefined;
+  // chrono reads the words against the member's calendar day: a reference at noon of their local
+  // date, in UTC, so the process's own timezone never shifts the day.
+  const today = localDate(now, timezone);
+  const reference = { instant: new Date(Date.UTC(today.year, today.month - 1, today.day, 12)), timezone: 0 };
+  const [result, ...others] = chrono.parse(value, reference, { forwardDate: true });
+  if (!result || others.length > 0 || result.index !== 0 || result.text.length !== value.length) return undefined;
+  const [year, month, day] = [result.start.get("year"), result.start.get("month"), result.start.get("day")];
+  if (year === null || month === null || day === null || !isCalendarDate(year, month, day)) return undefined;
+  return zonedMidnight(year, month, day, timezone);
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const check = new Date(Date.UTC(year, month - 1, day));
+  return check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day;
 }
 
 /**
@@ -113,4 +131,29 @@ export function startOfIsoWeek(instant: Date, timezone: string): Date {
   const { year, month, day } = localDate(instant, timezone);
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay() || 7;
   return zonedMidnight(year, month, day - (weekday - 1), timezone);
+}
+
+/** The ISO week `weeks` weeks before or after the one `instant` falls in, in `timezone`. */
+export function isoWeekShifted(instant: Date, timezone: string, weeks: number): string {
+  const { year, month, day } = localDate(instant, timezone);
+  return isoWeekOfDate(year, month, day + weeks * 7);
+}
+
+/**
+ * Reads a week as people name it: an ISO week ("2026-W47", any case), or "this", "last", "next"
+ * (with or without "-week" / " week"), relative to `instant` in `timezone`. Undefined when it is no
+ * week (including "2026-W60", or W53 in a year that has none).
+ */
+export function parseWeek(input: string, instant: Date, timezone: string): string | undefined {
+  const value = input.trim().toLowerCase().replace(/[\s_-]+week$/, "");
+  const relative = { this: 0, last: -1, previous: -1, next: 1 }[value];
+  if (relative !== undefined) return isoWeekShifted(instant, timezone, relative);
+  const iso = /^(\d{4})-?w(\d{1,2})$/.exec(value);
+  if (!iso) return undefined;
+  const [year, week] = [Number(iso[1]), Number(iso[2])];
+  // Week 1 holds 4 January; a week number the year doesn't have comes back as another week.
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const monday = 4 - ((jan4.getUTCDay() || 7) - 1) + (week - 1) * 7;
+  const name = `${year}-W${String(week).padStart(2, "0")}`;
+  return week >= 1 && isoWeekOfDate(year, 1, monday) === name ? name : undefined;
 }

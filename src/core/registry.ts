@@ -1,5 +1,6 @@
 import type { AnyCommand } from "./command.js";
 import type { Token } from "./tokenize.js";
+import { closest } from "./suggest.js";
 
 /** Group words typed alone (`goal`) or followed by words that are no subcommand (`intro @bob ...`). */
 const GROUP_DEFAULTS: Record<string, { alone: string; otherwise?: string }> = {
@@ -44,30 +45,11 @@ export function createRegistry(commands: readonly AnyCommand[]) {
   }
 
   function suggest(word: string): { suggestion?: string } {
-    const names = [...new Set(commands.map((c) => c.name.split(" ")[0]!))];
-    let best: { name: string; distance: number } | undefined;
-    for (const name of names) {
-      const distance = editDistance(word, name);
-      if (!best || distance < best.distance) best = { name, distance };
-    }
-    return best && best.distance <= Math.max(1, Math.floor(best.name.length / 3)) ? { suggestion: best.name } : {};
+    const suggestion = closest(word, [...new Set(commands.map((c) => c.name.split(" ")[0]!))]);
+    return suggestion ? { suggestion } : {};
   }
 
   return { commands, resolve, get: (name: string) => byName.get(name), groups };
 }
 
 export type Registry = ReturnType<typeof createRegistry>;
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}

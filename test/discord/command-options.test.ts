@@ -54,7 +54,7 @@ describe("the /jobclub command generated from the declarations", () => {
 
   it("maps text and words to strings with their length limits, ints to integers with bounds, choices to choices, mentions to users", () => {
     expect(option("goal add", "text")).toEqual({ type: T.String, name: "text", description: "What you want to get done this week", required: true, min_length: 1, max_length: 500 });
-    expect(option("snooze", "until")).toMatchObject({ type: T.String, required: true, max_length: 20 });
+    expect(option("snooze", "until")).toMatchObject({ type: T.String, required: true, max_length: 40 });
     expect(option("goal done", "n")).toEqual({ type: T.Integer, name: "n", description: "The goal's number in `goal list`", required: true, min_value: 1, max_value: 20 });
     expect(option("intro accept", "id")).toMatchObject({ type: T.Integer, min_value: 1, max_value: 2_147_483_647 });
     expect(option("log", "kind")).toMatchObject({

@@ -81,13 +81,16 @@ describe("Warmpath with no tokens: the local console", () => {
     expect(out).toContain("intro accept <id>");
     expect(out).toContain("Added ACME, Inc. (interviewing)");
     expect(out).toContain("1. bob (Engineering manager) works at ACME, Inc.");
+    // A printed button is the line you would type: `@bob`, not the internal member reference.
+    expect(out).toContain("[Ask bob: intro @bob ACME, Inc.]");
+    expect(out).not.toContain("<@#");
     expect(out).toContain("[DM to @bob] Intro request #1: ACME, Inc.");
     expect(out).toContain("[DM to @bob] [Accept: intro accept 1]  [Decline: intro decline 1]");
     expect(out.match(/\[room @ana \+ @bob\] Introduction #1/g)).toHaveLength(1);
     expect(out).toContain("You already accepted #1");
     expect(out).toContain("⚠ Only bob can answer intro #1.");
     expect(out).toContain("[#club] 🎉 ana: Got a second interview!");
-    expect(out).toContain("⚠ That didn't work: stage must be one of: researching, contacting, applied, interviewing, offer.");
+    expect(out).toContain("⚠ That didn't work: stage must be one of: researching, contacting, applied, interviewing, offer (did you mean offer?).");
     expect(out).toContain("Usage: target stage <company> <researching|contacting|applied|interviewing|offer>");
     expect(out).toContain("I don't know the command “teleport”");
     // Members typed as @name are members; the person at the keyboard is the club's admin.

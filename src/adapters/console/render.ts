@@ -18,3 +18,29 @@ export function withPrefix(prefix: string, text: string): string {
     .map((line) => `${prefix} ${line}`)
     .join("\n");
 }
+
+const MEMBER_REF = /<@#(\d{1,10})>/g;
+/** Slack `<#C123|job-club>`, Discord `<#123>`, the console's own `<#job-club>`. */
+const CHANNEL_REF = /<#([^>|\s]{1,80})(?:\|([^>]{1,100}))?>/g;
+
+/** The member ids a reply names with the bot's `<@#12>` references (in text, fields and buttons). */
+export function memberRefsIn(reply: Reply): number[] {
+  const all = [reply.text, ...(reply.fields ?? []).flatMap((f) => [f.label, f.value]), ...(reply.buttons ?? []).map((b) => b.command)].join("\n");
+  return [...new Set([...all.matchAll(MEMBER_REF)].map((m) => Number(m[1])))];
+}
+
+/**
+ * A reply as the console shows it: a member reference becomes the `@name` you would type (so a
+ * printed button is a command line that works), a channel reference its `#name`.
+ */
+export function withConsoleNames(reply: Reply, handles: ReadonlyMap<number, string>): Reply {
+  const readable = (text: string) =>
+    text.replace(MEMBER_REF, (ref, id: string) => (handles.has(Number(id)) ? `@${handles.get(Number(id))!}` : ref)).replace(CHANNEL_REF, (_ref, id: string, name?: string) => `#${name ?? id}`);
+  return {
+    ...reply,
+    text: readable(reply.text),
+    ...(reply.title ? { title: readable(reply.title) } : {}),
+    ...(reply.fields ? { fields: reply.fields.map((f) => ({ label: readable(f.label), value: readable(f.value) })) } : {}),
+    ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: readable(b.label), command: readable(b.command) })) } : {}),
+  };
+}

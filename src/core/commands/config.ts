@@ -11,6 +11,9 @@ import { buildDigest } from "../services/digest.js";
 import { tokenize } from "../tokenize.js";
 import { describeSchedule, parseSchedule, scheduleOf } from "../schedule-spec.js";
 
+/** What clears the organiser list. */
+const CLEAR_WORDS = new Set(["none", "nobody", "clear", "-", "off"]);
+
 const SETTINGS = ["timezone", ...scheduledJobs, "digest-channel", "nudges", "organisers"] as const;
 const JOB_LABELS: Record<ScheduledJob, string> = {
   "goals-prompt": "Monday goals prompt",
@@ -36,12 +39,12 @@ async function showConfig(ctx: CommandContext, heading: string) {
 export const config = defineCommand({
   name: "config",
   summary: "Show or change the club's timezone, schedules, digest channel, nudges and organisers (organisers)",
-  usage: `config [timezone <tz> | ${scheduledJobs.join("|")} <day hh:mm|cron|off> | digest-channel <#channel|here> | nudges on|off | organisers @a @b]`,
-  examples: ["config", "config timezone Europe/Berlin", "config digest mon 09:00", "config digest-channel #job-club", "config nudges off", "config organisers @ana @bob"],
+  usage: `config [timezone <tz> | ${scheduledJobs.join("|")} <day hh:mm|cron|off|on> | digest-channel <#channel|here> | nudges on|off | organisers @a @b|none]`,
+  examples: ["config", "config timezone Europe/Berlin", "config digest mon 09:00", "config matches off", "config matches on", "config digest-channel #job-club", "config nudges off", "config organisers @ana @bob", "config organisers none"],
   changesSchedule: true,
   args: z.object({
     setting: arg.choice(SETTINGS, { optional: true, label: "setting", description: "What to change" }),
-    value: arg.text({ max: 300, optional: true, label: "value", description: "The new value, e.g. Europe/Berlin, mon 09:00, here, off" }),
+    value: arg.text({ max: 300, optional: true, label: "value", description: "The new value, e.g. Europe/Berlin, mon 09:00, off, on, here, @a @b, none" }),
   }),
   async run(ctx, { setting, value }) {
     if (!setting) return showConfig(ctx, "Here is how the club is set up.");
@@ -77,9 +80,15 @@ export const config = defineCommand({
       }
       case "organisers": {
         const ids: number[] = [];
-        for (const token of tokenize(need())) {
+        const list = need();
+        // `config organisers none` leaves it to the workspace/server admins again.
+        if (CLEAR_WORDS.has(list.trim().toLowerCase())) {
+          await s.setOrganisers([], now);
+          break;
+        }
+        for (const token of tokenize(list)) {
           const mention = parseMention(token.value);
-          if (!mention) throw new UserError("CONFIG.ORGANISERS", `“${token.value}” is not a member mention.`, "config organisers @a @b");
+          if (!mention) throw new UserError("CONFIG.ORGANISERS", `“${token.value}” is not a member mention. Name organisers as @a @b, or clear the list with \`config organisers none\`.`, "config organisers @a @b | none");
           const ref = memberIdOfRef(mention);
           const member = ref === undefined ? await ctx.store.members.findByPlatformUser(ctx.platform, mention) : await ctx.store.members.get(ref);
           if (!member) throw new UserError("CONFIG.ORGANISERS", `${token.value} hasn't used Warmpath in this club yet.`);
@@ -89,8 +98,17 @@ export const config = defineCommand({
         break;
       }
       default: {
-        const parsed = parseSchedule(need());
-        if (!parsed.ok) throw new UserError("CONFIG.SCHEDULE", parsed.error, `config ${setting} <day hh:mm|cron|off>`);
+        const typed = need();
+        // `on` brings back a job that was turned off, on its default schedule; one that runs stays as it is.
+        if (typed.trim().toLowerCase() === "on") {
+          if (scheduleOf(ctx.club.schedules, setting) !== null) break;
+          const { [setting]: _off, ...schedules } = ctx.club.schedules;
+          await s.updateSettings({ schedules }, now);
+          ctx.club.schedules = schedules;
+          break;
+        }
+        const parsed = parseSchedule(typed);
+        if (!parsed.ok) throw new UserError("CONFIG.SCHEDULE", parsed.error, `config ${setting} <day hh:mm|cron|off|on>`);
         const schedules = { ...ctx.club.schedules, [setting]: parsed.cron };
         await s.updateSettings({ schedules }, now);
         ctx.club.schedules = schedules;

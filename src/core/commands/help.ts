@@ -3,6 +3,7 @@ import { arg } from "../args.js";
 import { defineCommand, type AnyCommand } from "../command.js";
 import { privateReply } from "../reply.js";
 import { UserError } from "../errors.js";
+import { closest } from "../suggest.js";
 
 function details(command: AnyCommand): string {
   const examples = command.examples?.length ? `\nExamples:\n${command.examples.map((e) => `  ${e}`).join("\n")}` : "";
@@ -22,7 +23,10 @@ export const help = defineCommand({
     if (command) {
       const wanted = command.toLowerCase().replace(/\s+/g, " ");
       const matching = ctx.commands.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} `));
-      if (matching.length === 0) throw new UserError("HELP.UNKNOWN", `There is no command “${command}”.`, "help [command]");
+      if (matching.length === 0) {
+        const meant = closest(wanted.split(" ")[0]!, [...new Set(ctx.commands.map((c) => c.name.split(" ")[0]!))]);
+        throw new UserError("HELP.UNKNOWN", `There is no command “${command}”.${meant ? ` Did you mean \`help ${meant}\`?` : ""}`, "help [command]");
+      }
       return privateReply(matching.map(details).join("\n\n"), { title: `Help: ${wanted}` });
     }
     const lines = ctx.commands.map((c) => (c.usage.length <= 40 ? `${c.usage.padEnd(41)} ${c.summary}` : `${c.usage}\n${" ".repeat(42)}${c.summary}`));

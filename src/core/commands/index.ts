@@ -1,7 +1,8 @@
 import type { AnyCommand } from "../command.js";
 import { help } from "./help.js";
 import { join, profile, resume, snooze } from "./membership.js";
-import { goalAdd, goalCarry, goalDone, goalList } from "./goals.js";
+import { goalAdd, goalCarry, goalDone, goalEdit, goalList, goalRemove, goalUndo } from "./goals.js";
+import { members } from "./directory.js";
 import { targetAdd, targetList, targetRemove, targetStage } from "./targets.js";
 import { networkAdd, networkList, networkRemove, who } from "./network.js";
 import { introAccept, introDecline, introList, introOutcome, introRequest, introWithdraw } from "./intros.js";
@@ -14,9 +15,13 @@ export const allCommands: readonly AnyCommand[] = [
   help,
   join,
   profile,
+  members,
   goalAdd,
   goalList,
   goalDone,
+  goalUndo,
+  goalEdit,
+  goalRemove,
   goalCarry,
   targetAdd,
   targetList,

@@ -8,7 +8,9 @@ import { memberStatuses } from "../vocabulary.js";
 import type { Token } from "../tokenize.js";
 import type { CommandContext } from "../command.js";
 import type { MemberRow } from "../../db/store/club-store.js";
-import { timezoneOf } from "../services/members.js";
+import { directoryEntries, memberByMention, timezoneOf } from "../services/members.js";
+import { endSentence } from "../services/intros.js";
+import { memberRef, parseMention } from "../mentions.js";
 
 function profileReply(ctx: CommandContext, me: MemberRow, heading: string) {
   const tz = timezoneOf(ctx, me);
@@ -25,9 +27,21 @@ function profileReply(ctx: CommandContext, me: MemberRow, heading: string) {
   return successReply(`${heading}\n${fields.map((f) => `${f.label}: ${f.value}`).join("\n")}`, { title: "Your profile", fields });
 }
 
+/** Another member's profile: what the club sees (name, headline, status, targets, network), no private settings. */
+async function otherProfile(ctx: CommandContext, member: MemberRow) {
+  const entry = (await directoryEntries(ctx, [member]))[0]!;
+  const paths = await ctx.store.network.tiesOf(member.id);
+  const buttons = paths.slice(0, 3).map((p) => ({ label: `Ask ${member.displayName} about ${p.company}`.slice(0, 75), command: `intro ${memberRef(member.id)} ${p.company}` }));
+  return privateReply(`${member.displayName}'s profile, as the club sees it:\n${entry.fields.map((f) => `${f.label}: ${f.value}`).join("\n")}`, {
+    title: `${member.displayName}'s profile`.slice(0, 100),
+    fields: entry.fields,
+    buttons: ctx.me.id === member.id ? [] : buttons.filter((b) => b.command.length <= 100),
+  });
+}
+
 export const join = defineCommand({
   name: "join",
-  summary: "Join the club's job club, optionally with the role you are looking for",
+  summary: "Join the job club, optionally with the role you are looking for",
   usage: "join [headline]",
   examples: ["join Senior product designer"],
   args: z.object({
@@ -36,7 +50,7 @@ export const join = defineCommand({
   async run(ctx, { headline }) {
     const me = headline ? await ctx.store.members.update(ctx.me.id, { headline }, ctx.clock.now()) : ctx.me;
     return successReply(
-      `Welcome to the job club, ${me.displayName}! ${me.headline ? `You're looking for: ${me.headline}.` : "Tell us what you're looking for with `profile headline <role>`."}\n` +
+      `Welcome to the job club, ${me.displayName}! ${me.headline ? `You're looking for: ${endSentence(me.headline)}` : "Tell us what you're looking for with `profile headline <role>`."}\n` +
         "Next: set a goal for this week (`goal add <text>`), add companies you're aiming for (`target add <company>`), " +
         "and companies where you know people (`network add <company> works|worked|knows`). Then `who <company>` finds warm paths.",
       { title: "Welcome to Warmpath", buttons: [{ label: "Show commands", command: "help" }, { label: "My profile", command: "profile" }] },
@@ -47,7 +61,8 @@ export const join = defineCommand({
 const KEYWORDS = new Set(["headline", "status", "until", "timezone", "matches", "nudges", "keep-in-touch"]);
 
 /** `profile headline Staff engineer status searching`: each keyword takes the words up to the next keyword. */
-function parseProfile(tokens: Token[]): Record<string, string | undefined> {
+function parseProfile(typed: Token[]): Record<string, string | undefined> {
+  const tokens = [...typed];
   const raw: Record<string, string | undefined> = {};
   let key: string | undefined;
   const values: string[] = [];
@@ -55,6 +70,8 @@ function parseProfile(tokens: Token[]): Record<string, string | undefined> {
     if (key) raw[key] = values.join(" ") || undefined;
     values.length = 0;
   };
+  const [first] = tokens;
+  if (first && !first.quoted && parseMention(first.value)) raw.member = tokens.shift()!.value;
   for (const token of tokens) {
     const word = token.value.toLowerCase();
     if (!token.quoted && KEYWORDS.has(word)) {
@@ -72,22 +89,33 @@ function parseProfile(tokens: Token[]): Record<string, string | undefined> {
 
 export const profile = defineCommand({
   name: "profile",
-  summary: "Show or change your headline, status, pause date, timezone and match suggestions",
-  usage: "profile [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off] [nudges on|off] [keep-in-touch <days>]",
-  examples: ["profile", "profile headline Data engineer", "profile status paused until 2026-12-31", "profile timezone Europe/Berlin"],
+  summary: "Show or change your profile and settings, or see a member's profile",
+  usage: "profile [@member] [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off] [nudges on|off] [keep-in-touch <days>]",
+  examples: ["profile", "profile @bob", "profile headline Data engineer", "profile status paused until next friday", "profile timezone Europe/Berlin"],
   parseText: parseProfile,
   args: z.object({
+    member: arg.mention({ optional: true, label: "member", description: "A member whose profile to see (default: yours)" }),
     headline: arg.text({ max: 150, optional: true, label: "headline", description: "The role you are looking for" }),
     status: arg.choice(memberStatuses, { optional: true, label: "status", description: "searching, employed or paused" }),
-    until: arg.word({ max: 20, optional: true, label: "until", description: "When a pause ends: a date (2026-12-31) or days (14)" }),
+    until: arg.text({ max: 40, optional: true, label: "until", description: "When a pause ends: 2026-12-31, Dec 5, next friday, 14 (days)" }),
     timezone: arg.word({ max: 64, optional: true, label: "timezone", description: "Your IANA timezone, e.g. Europe/Berlin" }),
     matches: arg.choice(["on", "off"], { optional: true, label: "matches", description: "Weekly match suggestions on or off" }),
     nudges: arg.choice(["on", "off"], { optional: true, label: "nudges", description: "Goal prompts and check-ins on or off" }),
     "keep-in-touch": arg.int({ min: 7, max: 365, optional: true, label: "keep-in-touch", description: "Days before a quiet contact is listed in the check-in" }),
   }),
-  async run(ctx, args) {
+  async run(ctx, { member: mention, ...args }) {
     const now = ctx.clock.now();
-    if (Object.values(args).every((v) => v === undefined)) return profileReply(ctx, ctx.me, "Here's what the club sees about you.");
+    const changes = Object.values(args).some((v) => v !== undefined);
+    if (mention) {
+      const member = await memberByMention(ctx, mention);
+      if (changes) {
+        throw new UserError("PROFILE.OTHER", `\`profile @${member.displayName}\` only shows their profile. To change yours, leave out the @name.`, profile.usage);
+      }
+      return otherProfile(ctx, member);
+    }
+    if (!changes) {
+      return profileReply(ctx, ctx.me, "Your profile. The club sees your name, headline, status, targets and network; the rest is yours alone.");
+    }
     if (args.timezone && !isValidTimezone(args.timezone)) {
       throw new UserError("PROFILE.TIMEZONE", `“${args.timezone}” is not a timezone I know. Use a name like Europe/Berlin or America/New_York.`);
     }
@@ -103,7 +131,7 @@ export const profile = defineCommand({
     }
     if (args.status === "paused" || args.until) {
       const until = args.until ? parseUntil(args.until, now, tz) : undefined;
-      if (args.until && (!until || until <= now)) throw new UserError("PROFILE.UNTIL", `“${args.until}” is not a future date. Use 2026-12-31 or a number of days.`);
+      if (args.until) checkPauseEnd(args.until, until, now, "profile status paused until <date>");
       patch.status = "paused";
       patch.pausedUntil = until ?? null;
       if (ctx.me.status !== "paused") patch.statusBeforePause = ctx.me.status;
@@ -117,20 +145,26 @@ export const profile = defineCommand({
   },
 });
 
+/** A pause end that can be used: readable, in the future, within a year. */
+function checkPauseEnd(typed: string, end: Date | undefined, now: Date, usage: string): asserts end is Date {
+  if (!end) throw new UserError("PAUSE.DATE", `I can't read “${typed}” as a date. Try 14 (days), 2 weeks, Dec 5, next friday or 2026-12-31.`, usage);
+  if (end <= now) throw new UserError("PAUSE.DATE", `“${typed}” is not in the future. Try 14 (days), 2 weeks, Dec 5, next friday or 2026-12-31.`, usage);
+  if (end.getTime() - now.getTime() > 366 * 86_400_000) throw new UserError("PAUSE.DATE", "You can pause for a year at most.", usage);
+}
+
 export const snooze = defineCommand({
   name: "snooze",
   summary: "Pause nudges and match suggestions for some days or until a date",
   usage: "snooze <days|date>",
-  examples: ["snooze 14", "snooze 2w", "snooze 2026-12-31"],
+  examples: ["snooze 14", "snooze 2 weeks", "snooze Dec 5", "snooze until next friday", "snooze 2026-12-31"],
   args: z.object({
-    until: arg.word({ max: 20, label: "days or date", description: "Days (14, 2w) or a date (2026-12-31)" }),
+    until: arg.text({ max: 40, label: "days or date", description: "Days (14, 2 weeks) or a date (Dec 5, next friday, 2026-12-31)" }),
   }),
   async run(ctx, { until }) {
     const now = ctx.clock.now();
     const tz = timezoneOf(ctx, ctx.me);
     const end = parseUntil(until, now, tz);
-    if (!end || end <= now) throw new UserError("SNOOZE.DATE", `“${until}” is not a number of days or a future date.`, "snooze <days|date>");
-    if (end.getTime() - now.getTime() > 366 * 86_400_000) throw new UserError("SNOOZE.DATE", "You can snooze for a year at most.", "snooze <days|date>");
+    checkPauseEnd(until, end, now, "snooze <days|date>");
     await ctx.store.members.update(
       ctx.me.id,
       { status: "paused", pausedUntil: end, statusBeforePause: ctx.me.status === "paused" ? ctx.me.statusBeforePause : ctx.me.status },

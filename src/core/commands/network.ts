@@ -6,6 +6,9 @@ import { UserError } from "../errors.js";
 import { tieRelations } from "../vocabulary.js";
 import { knownCompany } from "../services/companies.js";
 import { OWN_RELATION_PHRASES, askButtons, describePaths, endSentence } from "../services/intros.js";
+import { isPaused, nameWithHeadline } from "../services/members.js";
+import { argFields, readTextArgs } from "../args.js";
+import type { Token } from "../tokenize.js";
 
 const company = () => arg.company();
 
@@ -55,23 +58,69 @@ export const networkRemove = defineCommand({
   },
 });
 
+const whoCompany = z.object({ company: company() });
+
+/**
+ * `who Acme` or `who targets Acme`: a leading unquoted "targets" (or "paths") picks the list; quote
+ * a company of that name: `who "Targets"`.
+ */
+function parseWho(tokens: Token[]): Record<string, string | undefined> {
+  const [first, ...rest] = tokens;
+  if (first && !first.quoted && WHO_LISTS.includes(first.value.toLowerCase() as (typeof WHO_LISTS)[number])) {
+    return { show: first.value, ...readTextArgs(argFields(whoCompany), rest) };
+  }
+  return readTextArgs(argFields(whoCompany), tokens);
+}
+
+const WHO_LISTS = ["paths", "targets"] as const;
+
 export const who = defineCommand({
   name: "who",
   createsMember: false,
-  summary: "Members with a warm path to a company, strongest tie first",
-  usage: "who <company>",
-  examples: ["who Acme"],
-  args: z.object({ company: company() }),
+  summary: "Who has a warm path to a company (strongest first), or who else targets it",
+  usage: "who [targets] <company>",
+  examples: ["who Acme", "who targets Acme"],
+  parseText: parseWho,
+  args: whoCompany.extend({
+    show: arg.choice(WHO_LISTS, { optional: true, label: "show", description: "paths: who knows someone there (default); targets: who else aims for it" }),
+  }),
   async run(ctx, args) {
     const found = await ctx.store.companies.find(args.company);
-    const paths = found ? await ctx.store.network.warmPaths(found.id, { now: ctx.clock.now(), ...(ctx.member ? { excludeMemberId: ctx.member.id } : {}), limit: 20 }) : [];
     const name = found?.name ?? args.company;
-    if (paths.length === 0) {
-      return privateReply(`Nobody in the club has a warm path to ${name} yet. Add it to your targets and the weekly digest will ask around.`, {
-        buttons: [{ label: `Target ${name}`.slice(0, 75), command: `target add ${name}` }].filter((b) => b.command.length <= 100),
-      });
+    const me = ctx.member;
+    // Sequential: a transaction's queries share one connection.
+    const ownTie = found && me ? await ctx.store.network.tieOf(me.id, found.id) : undefined;
+    const ownTarget = found && me ? await ctx.store.plans.targetOf(me.id, found.id) : undefined;
+    // Someone with a tie there is a path, not a seeker; someone already aiming for it needs no second offer.
+    const targetButton = ownTarget || ownTie ? [] : [{ label: `Target ${name}`.slice(0, 75), command: `target add ${name}` }].filter((b) => b.command.length <= 100);
+    const yours = ownTarget ? ` It's on your targets (${ownTarget.stage}).` : "";
+    const mine = ownTie ? endSentence(`You ${OWN_RELATION_PHRASES[ownTie.relation]} ${name} yourself`) : "";
+
+    if (args.show === "targets") {
+      const others = found ? (await ctx.store.plans.targetersOf(found.id, 1000)).filter((t) => t.memberId !== me?.id) : [];
+      if (others.length === 0) {
+        const invite = ownTarget || ownTie ? "" : " Add it to your targets and whoever adds it next can team up with you.";
+        return privateReply(`Nobody else in the club targets ${name} yet.${yours}${invite}`, { buttons: targetButton });
+      }
+      const shown = others.slice(0, 25);
+      const now = ctx.clock.now();
+      const lines = shown.map((t, i) => `${i + 1}. ${nameWithHeadline(t)}: ${t.stage}${isPaused(t, now) ? " (taking a break)" : ""}`);
+      const more = others.length > shown.length ? `\n+${others.length - shown.length} more.` : "";
+      return privateReply(
+        `${plural(others.length, "other member")} ${others.length === 1 ? "targets" : "target"} ${name}:\n${lines.join("\n")}${more}\n` +
+          `Team up: compare notes, share what you hear and split the outreach.${yours}`,
+        { title: `Who targets ${name}`.slice(0, 100), buttons: [...targetButton, { label: `Who knows ${name}?`.slice(0, 75), command: `who ${name}` }].filter((b) => b.command.length <= 100) },
+      );
     }
-    return privateReply(`${plural(paths.length, "warm path")} to ${name}:\n${describePaths(paths, name)}`, {
+
+    const paths = found ? await ctx.store.network.warmPaths(found.id, { now: ctx.clock.now(), ...(me ? { excludeMemberId: me.id } : {}), limit: 20 }) : [];
+    if (paths.length === 0) {
+      const text = ownTie
+        ? `${mine} Nobody else in the club has a warm path there yet.${yours}`
+        : `Nobody in the club has a warm path to ${name} yet.${ownTarget ? `${yours} The weekly digest asks around for it.` : " Add it to your targets and the weekly digest will ask around."}`;
+      return privateReply(text, { buttons: targetButton });
+    }
+    return privateReply(`${mine ? `${mine}\n` : ""}${plural(paths.length, "warm path")} to ${name}:\n${describePaths(paths, name)}`, {
       title: `Who knows ${name}`,
       buttons: askButtons(paths, name),
     });

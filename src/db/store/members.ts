@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { forgottenAccounts, members, platformUsers, type MemberStatus } from "../schema/index.js";
 import { ConcurrentChangeError } from "../errors.js";
@@ -87,6 +87,31 @@ export function memberStore(db: Db, clubId: number) {
       // Deleted meanwhile (forget-me committed while we waited for the row): the command runs again.
       if (!row) throw new ConcurrentChangeError(`member ${memberId}`);
       return row;
+    },
+
+    /** One page of the club's members by name (the directory), and how many there are in all. */
+    async directory(offset: number, limit: number): Promise<{ total: number; members: MemberRow[] }> {
+      const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(members).where(eq(members.clubId, clubId));
+      const page = await db
+        .select()
+        .from(members)
+        .where(eq(members.clubId, clubId))
+        .orderBy(sql`lower(${members.displayName})`, asc(members.id))
+        .offset(offset)
+        .limit(limit);
+      return { total: Number(counted?.n ?? 0), members: page };
+    },
+
+    /** The platform accounts of members, by member id: how a platform names them (the console's @handles). */
+    async accounts(memberIds: number[], platform: Platform): Promise<Map<number, string>> {
+      const found = new Map<number, string>();
+      if (memberIds.length === 0) return found;
+      const rows = await db
+        .select({ memberId: platformUsers.memberId, platformUserId: platformUsers.platformUserId })
+        .from(platformUsers)
+        .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.platform, platform), inArray(platformUsers.memberId, memberIds)));
+      for (const row of rows) found.set(row.memberId, row.platformUserId);
+      return found;
     },
 
     /** Whether this account's owner used forget-me (and has not joined again since). */

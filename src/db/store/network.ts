@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { companies, intros, members, networkTies, thanks, type MemberStatus, type TieRelation } from "../schema/index.js";
 
@@ -45,6 +45,30 @@ export function networkStore(db: Db, clubId: number) {
         .innerJoin(companies, eq(companies.id, networkTies.companyId))
         .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId)))
         .orderBy(strength, asc(companies.name));
+    },
+
+    /** The member's own tie to one company, if they have one. */
+    async tieOf(memberId: number, companyId: number): Promise<{ relation: TieRelation } | undefined> {
+      const rows = await db
+        .select({ relation: networkTies.relation })
+        .from(networkTies)
+        .where(and(eq(networkTies.clubId, clubId), eq(networkTies.memberId, memberId), eq(networkTies.companyId, companyId)));
+      return rows[0];
+    },
+
+    /** The ties of many members at once (the directory), strongest first, by member. */
+    async tiesOfMany(memberIds: number[]): Promise<Map<number, Array<{ company: string; relation: TieRelation }>>> {
+      const byMember = new Map<number, Array<{ company: string; relation: TieRelation }>>();
+      for (let i = 0; i < memberIds.length; i += 5000) {
+        const rows = await db
+          .select({ memberId: networkTies.memberId, company: companies.name, relation: networkTies.relation })
+          .from(networkTies)
+          .innerJoin(companies, eq(companies.id, networkTies.companyId))
+          .where(and(eq(networkTies.clubId, clubId), inArray(networkTies.memberId, memberIds.slice(i, i + 5000))))
+          .orderBy(strength, asc(companies.name));
+        for (const { memberId, ...row } of rows) byMember.set(memberId, [...(byMember.get(memberId) ?? []), row]);
+      }
+      return byMember;
     },
 
     /**

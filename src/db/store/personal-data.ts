@@ -1,8 +1,8 @@
-import { and, arrayContains, eq, or, type SQL } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client.js";
 import type { OutboundMessage } from "../../core/outbound.js";
-import { activities, clubOrganisers, goals, intros, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
+import { activities, clubOrganisers, companies, goals, intros, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
 
 /**
  * Every table that holds a member's data, with the columns that point at the member. `export`
@@ -23,11 +23,57 @@ export const personalTables: Array<{ name: string; table: PgTable & { clubId: Pg
   { name: "club_organisers", table: clubOrganisers, memberColumns: [clubOrganisers.memberId] },
 ];
 
+/**
+ * Id columns that get a readable name beside them in the export: `requesterId: 3, requester: "ana"`,
+ * `companyId: 7, company: "ACME, Inc."`, `introId: 12, intro: "#4"`.
+ */
+const NAMED_COLUMNS: Record<string, { key: string; kind: "member" | "company" | "intro" }> = {
+  memberId: { key: "member", kind: "member" },
+  requesterId: { key: "requester", kind: "member" },
+  helperId: { key: "helper", kind: "member" },
+  fromMemberId: { key: "from", kind: "member" },
+  toMemberId: { key: "to", kind: "member" },
+  companyId: { key: "company", kind: "company" },
+  introId: { key: "intro", kind: "intro" },
+};
+
 function ownedBy(entry: (typeof personalTables)[number], clubId: number, memberId: number): SQL {
   return and(eq(entry.table.clubId, clubId), or(...entry.memberColumns.map((c) => eq(c, memberId))))!;
 }
 
 export function personalDataStore(db: Db, clubId: number) {
+  /** Puts the name of each member, company and intro beside its id, so the export reads on its own. */
+  async function nameIds(tables: Record<string, unknown[]>): Promise<void> {
+    const wanted = { member: new Set<number>(), company: new Set<number>(), intro: new Set<number>() };
+    for (const rows of Object.values(tables)) {
+      for (const row of rows as Array<Record<string, unknown>>) {
+        for (const [column, { kind }] of Object.entries(NAMED_COLUMNS)) if (typeof row[column] === "number") wanted[kind].add(row[column]);
+      }
+    }
+    const names = { member: new Map<number, string>(), company: new Map<number, string>(), intro: new Map<number, string>() };
+    // One after another: inside a transaction they share one connection.
+    if (wanted.member.size) {
+      for (const m of await db.select({ id: members.id, name: members.displayName }).from(members).where(and(eq(members.clubId, clubId), inArray(members.id, [...wanted.member])))) names.member.set(m.id, m.name);
+    }
+    if (wanted.company.size) {
+      for (const c of await db.select({ id: companies.id, name: companies.name }).from(companies).where(and(eq(companies.clubId, clubId), inArray(companies.id, [...wanted.company])))) names.company.set(c.id, c.name);
+    }
+    if (wanted.intro.size) {
+      for (const i of await db.select({ id: intros.id, number: intros.number }).from(intros).where(and(eq(intros.clubId, clubId), inArray(intros.id, [...wanted.intro])))) names.intro.set(i.id, `#${i.number}`);
+    }
+    for (const [table, rows] of Object.entries(tables)) {
+      tables[table] = (rows as Array<Record<string, unknown>>).map((row) => {
+        const named: Record<string, unknown> = {};
+        for (const [column, value] of Object.entries(row)) {
+          named[column] = value;
+          const naming = NAMED_COLUMNS[column];
+          if (naming && typeof value === "number") named[naming.key] = names[naming.kind].get(value) ?? null;
+        }
+        return named;
+      });
+    }
+  }
+
   return {
     /**
      * All rows that are about the member, by table, and the messages still waiting to reach them.
@@ -38,6 +84,7 @@ export function personalDataStore(db: Db, clubId: number) {
       for (const entry of personalTables) {
         result[entry.name] = await db.select().from(entry.table).where(ownedBy(entry, clubId, memberId));
       }
+      await nameIds(result);
       const queued = await db
         .select({ id: outbox.id, status: outbox.status, payload: outbox.payload, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
         .from(outbox)

@@ -1,7 +1,10 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { insertedNotUpdated } from "./network.js";
 import type { Db } from "../client.js";
-import { companies, goals, targets, type TargetStage } from "../schema/index.js";
+import { companies, goals, members, targets, type MemberStatus, type TargetStage } from "../schema/index.js";
+
+/** Furthest along first: offer, interviewing, applied, contacting, researching. */
+const stageOrder = sql<number>`case ${targets.stage} when 'offer' then 0 when 'interviewing' then 1 when 'applied' then 2 when 'contacting' then 3 else 4 end`;
 
 export type GoalRow = typeof goals.$inferSelect;
 
@@ -22,8 +25,17 @@ export function planStore(db: Db, clubId: number) {
         .orderBy(asc(goals.createdAt), asc(goals.id));
     },
 
-    async markGoalDone(goalId: number, now: Date): Promise<void> {
-      await db.update(goals).set({ done: true, doneAt: now }).where(and(eq(goals.clubId, clubId), eq(goals.id, goalId)));
+    /** Marks a goal done, or open again (`goal undo`). */
+    async setGoalDone(goalId: number, done: boolean, now: Date): Promise<void> {
+      await db.update(goals).set({ done, doneAt: done ? now : null }).where(and(eq(goals.clubId, clubId), eq(goals.id, goalId)));
+    },
+
+    async setGoalText(goalId: number, text: string): Promise<void> {
+      await db.update(goals).set({ text }).where(and(eq(goals.clubId, clubId), eq(goals.id, goalId)));
+    },
+
+    async removeGoal(goalId: number): Promise<void> {
+      await db.delete(goals).where(and(eq(goals.clubId, clubId), eq(goals.id, goalId)));
     },
 
     /** Adds or moves a target, in one statement; returns whether it was new and the stage it is at. */
@@ -57,6 +69,41 @@ export function planStore(db: Db, clubId: number) {
         .where(and(eq(targets.clubId, clubId), eq(targets.memberId, memberId), eq(targets.companyId, companyId)))
         .returning({ id: targets.id });
       return rows.length > 0;
+    },
+
+    /** The member's target at one company, if they have it. */
+    async targetOf(memberId: number, companyId: number): Promise<{ stage: TargetStage } | undefined> {
+      const rows = await db
+        .select({ stage: targets.stage })
+        .from(targets)
+        .where(and(eq(targets.clubId, clubId), eq(targets.memberId, memberId), eq(targets.companyId, companyId)));
+      return rows[0];
+    },
+
+    /** Everyone who targets a company (`who targets`), furthest along first, then by name. */
+    async targetersOf(companyId: number, limit = 50): Promise<Array<{ memberId: number; displayName: string; headline: string | null; status: MemberStatus; pausedUntil: Date | null; stage: TargetStage }>> {
+      return db
+        .select({ memberId: members.id, displayName: members.displayName, headline: members.headline, status: members.status, pausedUntil: members.pausedUntil, stage: targets.stage })
+        .from(targets)
+        .innerJoin(members, and(eq(members.clubId, targets.clubId), eq(members.id, targets.memberId)))
+        .where(and(eq(targets.clubId, clubId), eq(targets.companyId, companyId)))
+        .orderBy(stageOrder, asc(members.displayName), asc(members.id))
+        .limit(limit);
+    },
+
+    /** The targets of many members at once (the directory), in slices, by member. */
+    async targetsOfMany(memberIds: number[]): Promise<Map<number, Array<{ company: string; stage: TargetStage }>>> {
+      const byMember = new Map<number, Array<{ company: string; stage: TargetStage }>>();
+      for (let i = 0; i < memberIds.length; i += 5000) {
+        const rows = await db
+          .select({ memberId: targets.memberId, company: companies.name, stage: targets.stage })
+          .from(targets)
+          .innerJoin(companies, eq(companies.id, targets.companyId))
+          .where(and(eq(targets.clubId, clubId), inArray(targets.memberId, memberIds.slice(i, i + 5000))))
+          .orderBy(stageOrder, asc(companies.name));
+        for (const { memberId, ...row } of rows) byMember.set(memberId, [...(byMember.get(memberId) ?? []), row]);
+      }
+      return byMember;
     },
 
     async targetsOf(memberId: number): Promise<Array<{ company: string; companyId: number; stage: TargetStage; updatedAt: Date }>> {
