@@ -187,7 +187,7 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
     expect(ack.body).toBe("");
     expect(answer.response_type).toBe("ephemeral");
     expect(answer.text).toContain("goal add &lt;text&gt;");
-    expect(textOf(answer.blocks)).toContain("who &lt;company&gt;");
+    expect(textOf(answer.blocks)).toContain("who [targets] &lt;company&gt;");
     expect(await rowCount(database, "members")).toBe(0);
   });
 
