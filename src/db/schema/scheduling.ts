@@ -46,6 +46,8 @@ export const matchSuggestions = pgTable(
     companyId: companyColumn("company_id"),
     /** ISO week of the suggestion, e.g. 2026-W47: the helper's weekly cap counts within it. */
     isoWeek: text("iso_week").notNull(),
+    /** A warm path (`helperId` the helper, counted in their weekly cap) or a team-up (`helperId` the buddy). */
+    kind: text("kind", { enum: ["path", "team-up"] }).notNull().default("path"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -26,12 +26,8 @@ async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[
   return rows;
 }
 
-/**
- * Team-up (accountability buddy) suggestions share match_suggestions with warm paths; their
- * iso_week carries this tag ("2026-W47 team-up"), so a helper's weekly cap never counts them.
- */
-const TEAM_UP_TAG = " team-up";
-const isTeamUp = sql`${matchSuggestions.isoWeek} like ${`%${TEAM_UP_TAG}`}`;
+/** Team-up (accountability buddy) suggestions share match_suggestions with warm paths. */
+const isTeamUp = eq(matchSuggestions.kind, "team-up");
 
 /** Active and reachable: not paused (or the pause has run out). */
 const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pausedUntil, now));
@@ -319,23 +315,22 @@ export function schedulingStore(db: Db, clubId: number) {
       const rows = await db
         .select({ helperId: matchSuggestions.helperId, n: sql<number>`count(*)::int` })
         .from(matchSuggestions)
-        .where(and(eq(matchSuggestions.clubId, clubId), eq(matchSuggestions.isoWeek, isoWeek)))
+        .where(and(eq(matchSuggestions.clubId, clubId), eq(matchSuggestions.isoWeek, isoWeek), eq(matchSuggestions.kind, "path")))
         .groupBy(matchSuggestions.helperId);
       return new Map(rows.map((r) => [r.helperId, Number(r.n)]));
     },
 
     /**
      * Records suggestions sent: warm paths (`helperId` the helper) count towards the helper's weekly
-     * cap; team-ups (`helperId` the buddy) are tagged and don't.
+     * cap; team-ups (`helperId` the buddy) don't.
      */
     async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date, kind: "path" | "team-up" = "path"): Promise<void> {
       if (rows.length === 0) return;
-      const week = kind === "team-up" ? `${isoWeek}${TEAM_UP_TAG}` : isoWeek;
       // Three array parameters instead of a parameter per value: tens of thousands of rows in one statement.
       const ints = (values: number[]) => `{${values.join(",")}}`;
       await db.execute(sql`
-        insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, created_at)
-        select ${clubId}, m, h, c, ${week}, ${now}
+        insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, kind, created_at)
+        select ${clubId}, m, h, c, ${isoWeek}, ${kind}, ${now}
         from unnest(${ints(rows.map((r) => r.memberId))}::int[], ${ints(rows.map((r) => r.helperId))}::int[], ${ints(rows.map((r) => r.companyId))}::int[]) as t(m, h, c)`);
     },
 
