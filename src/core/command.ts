@@ -43,6 +43,11 @@ export interface CommandDefinition<S extends z.ZodObject> {
    * a button can't make someone a member again after forget-me.
    */
   createsMember?: boolean;
+  /**
+   * Only reads (lists, `who`, `export`): runs outside a transaction when the member's record needs
+   * no update, and may not send. Implies `createsMember: false`.
+   */
+  readOnly?: boolean;
   /** Changes the club's schedules: the scheduler reloads after it commits. */
   changesSchedule?: boolean;
   /** For grammars that are not positional (profile's keyword pairs). */

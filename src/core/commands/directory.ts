@@ -12,6 +12,7 @@ export const DIRECTORY_PAGE = 10;
 export const members = defineCommand({
   name: "members",
   createsMember: false,
+  readOnly: true,
   summary: "The club directory: who is here, what they seek, target and where they have warm paths",
   usage: "members [page]",
   examples: ["members", "members 2"],

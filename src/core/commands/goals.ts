@@ -66,6 +66,7 @@ export const goalAdd = defineCommand({
 export const goalList = defineCommand({
   name: "goal list",
   createsMember: false,
+  readOnly: true,
   summary: "Your goals this week, or another week's",
   usage: "goal list [week]",
   examples: ["goal list", "goal list last", "goal list 2026-W47"],

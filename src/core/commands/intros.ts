@@ -448,6 +448,7 @@ function listLine(intro: IntroRow & { company: string }, me: number, people: Map
 export const introList = defineCommand({
   name: "intro list",
   createsMember: false,
+  readOnly: true,
   summary: "Your introductions; `intro list open` shows only what waits on you or on others",
   usage: "intro list [open]",
   examples: ["intro list", "intro list open"],

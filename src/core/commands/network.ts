@@ -33,6 +33,7 @@ export const networkAdd = defineCommand({
 export const networkList = defineCommand({
   name: "network list",
   createsMember: false,
+  readOnly: true,
   summary: "Companies where you have a warm path",
   usage: "network list",
   args: z.object({}),
@@ -77,6 +78,7 @@ const WHO_LISTS = ["paths", "targets"] as const;
 export const who = defineCommand({
   name: "who",
   createsMember: false,
+  readOnly: true,
   summary: "Who has a warm path to a company (strongest first), or who else targets it",
   usage: "who [targets] <company>",
   examples: ["who Acme", "who targets Acme"],

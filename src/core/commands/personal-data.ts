@@ -6,6 +6,7 @@ import { privateReply, successReply } from "../reply.js";
 export const exportData = defineCommand({
   name: "export",
   createsMember: false,
+  readOnly: true,
   summary: "All your data as JSON, sent privately",
   usage: "export",
   args: z.object({}),

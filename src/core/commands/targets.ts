@@ -33,6 +33,7 @@ export const targetAdd = defineCommand({
 export const targetList = defineCommand({
   name: "target list",
   createsMember: false,
+  readOnly: true,
   summary: "Your target companies and stages",
   usage: "target list",
   args: z.object({}),

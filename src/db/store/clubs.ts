@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../client.js";
-import { clubLinks, clubs } from "../schema/index.js";
+import { clubLinks, clubs, members, platformUsers } from "../schema/index.js";
+import type { MemberRow } from "./members.js";
 import type { ClubRef } from "../../core/types.js";
 
 export type ClubRow = typeof clubs.$inferSelect;
@@ -31,4 +32,28 @@ export async function findClub(db: Db, ref: Pick<ClubRef, "platform" | "external
     .where(and(eq(clubLinks.platform, ref.platform), eq(clubLinks.externalId, ref.externalId)))
     .limit(1);
   return rows[0]?.club;
+}
+
+/**
+ * The club a platform names and the member behind one of its accounts, in one round trip: what every
+ * command starts with. Undefined when the club is new; `member` undefined when the account is.
+ */
+export async function findClubAndMember(
+  db: Db,
+  ref: Pick<ClubRef, "platform" | "externalId">,
+  platformUserId: string,
+): Promise<{ club: ClubRow; member: MemberRow | undefined } | undefined> {
+  const rows = await db
+    .select({ club: clubs, member: members })
+    .from(clubLinks)
+    .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
+    .leftJoin(
+      platformUsers,
+      and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, ref.platform), eq(platformUsers.platformUserId, platformUserId)),
+    )
+    .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
+    .where(and(eq(clubLinks.platform, ref.platform), eq(clubLinks.externalId, ref.externalId)))
+    .limit(1);
+  const row = rows[0];
+  return row ? { club: row.club, member: row.member ?? undefined } : undefined;
 }
