@@ -68,7 +68,8 @@ function goalWeek(stdout: string, text: string): string {
   return week!;
 }
 
-describe("Warmpath with no tokens: the local console", () => {
+// Each case starts real processes (npm start also compiles first): slow on a busy two-core machine.
+describe("Warmpath with no tokens: the local console", { timeout: 180_000 }, () => {
   const dir = dataDir();
   let week = "";
 
