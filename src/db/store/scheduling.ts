@@ -130,19 +130,6 @@ export function schedulingStore(db: Db, clubId: number) {
       return { set: Number(row?.set ?? 0), met: Number(row?.met ?? 0) };
     },
 
-    async introCounts(from: Date, to: Date): Promise<{ requested: number; accepted: number; met: number }> {
-      const inPeriod = (column: typeof intros.requestedAt | typeof intros.respondedAt | typeof intros.outcomeAt) => sql`${column} >= ${from} and ${column} < ${to}`;
-      const [row] = await db
-        .select({
-          requested: sql<number>`count(*) filter (where ${inPeriod(intros.requestedAt)})::int`,
-          accepted: sql<number>`count(*) filter (where ${intros.status} = 'accepted' and ${inPeriod(intros.respondedAt)})::int`,
-          met: sql<number>`count(*) filter (where ${intros.outcome} in ('met', 'hired') and ${inPeriod(intros.outcomeAt)})::int`,
-        })
-        .from(intros)
-        .where(eq(intros.clubId, clubId));
-      return { requested: Number(row?.requested ?? 0), accepted: Number(row?.accepted ?? 0), met: Number(row?.met ?? 0) };
-    },
-
     /** Thanks received plus intros accepted in the period, most first; `total`: how many helped. */
     async generousHelpers(from: Date, to: Date, limit = 3): Promise<{ helpers: Array<{ memberId: number; name: string; count: number }>; total: number }> {
       const rows = await db.execute(sql`
