@@ -50,6 +50,12 @@ export interface FakeSlackOptions {
   users: FakeUser[];
   /** Public channels: the bot is a member of those listed as true. */
   channels: Record<string, { botIsMember: boolean }>;
+  /**
+   * Slack's per-method rate limits: beyond `perSecond` calls of a method in one second, the call
+   * answers HTTP 429 with Retry-After (whole seconds). Fixed one-second windows from the method's
+   * first call, so a sender gets no extra burst from starting late in a window.
+   */
+  rateLimit?: { perSecond: number; methods?: string[] };
 }
 
 /**
@@ -65,6 +71,25 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
   const conversations = new Set<string>();
   let counter = 0;
   let base = "";
+  const limited = new Set(options.rateLimit?.methods ?? ["chat.postMessage"]);
+  const windows = new Map<string, { start: number; calls: number }>();
+
+  /** Seconds to wait when this call is over the method's rate, else undefined (and the call counts). */
+  const overLimit = (method: string): number | undefined => {
+    if (!options.rateLimit || !limited.has(method)) return undefined;
+    const now = Date.now();
+    const window = windows.get(method);
+    const start = window ? window.start + Math.floor((now - window.start) / 1000) * 1000 : now;
+    if (!window || window.start !== start) {
+      windows.set(method, { start, calls: 1 });
+      return undefined;
+    }
+    if (window.calls < options.rateLimit.perSecond) {
+      window.calls++;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((start + 1000 - now) / 1000));
+  };
 
   const record = (entry: Omit<Recorded, "at">) => {
     const full = { ...entry, at: Date.now() };
@@ -183,6 +208,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
         }
         record({ kind: "api", name: method, body, authorization, outcome: failure.error });
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: failure.error }));
+        return;
+      }
+      const retryAfter = overLimit(method);
+      if (retryAfter !== undefined) {
+        record({ kind: "api", name: method, body, authorization, outcome: "HTTP 429" });
+        res.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfter) }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
       const result = answer(method, body, authorization);
