@@ -20,9 +20,12 @@ import type { MemberRow } from "./members.js";
 import { pairKey } from "../../core/services/matching.js";
 
 /** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
-async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
+export async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
   const rows: T[] = [];
-  for (let i = 0; i < ids.length; i += 5000) rows.push(...(await query(ids.slice(i, i + 5000))));
+  for (let i = 0; i < ids.length; i += 5000) {
+    // A loop, not push(...result): spreading a slice's 100,000+ rows as arguments overflows the stack.
+    for (const row of await query(ids.slice(i, i + 5000))) rows.push(row);
+  }
   return rows;
 }
 
