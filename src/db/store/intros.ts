@@ -6,6 +6,14 @@ import type { MemberRow } from "./members.js";
 export type IntroRow = typeof intros.$inferSelect;
 
 export function introStore(db: Db, clubId: number) {
+  /** The helpers of this requester's intros about this company that are in one of these states. */
+  const helpersOf = async (requesterId: number, companyId: number, statuses: IntroStatus[]): Promise<number[]> => {
+    const rows = await db
+      .select({ helperId: intros.helperId })
+      .from(intros)
+      .where(and(eq(intros.clubId, clubId), eq(intros.requesterId, requesterId), eq(intros.companyId, companyId), inArray(intros.status, statuses)));
+    return rows.map((r) => r.helperId);
+  };
   return {
     async create(input: {
       requesterId: number;
@@ -78,19 +86,8 @@ export function introStore(db: Db, clubId: number) {
     },
 
     /** The helpers this requester has an open or accepted intro with for this company: already helping. */
-    async helpingWith(requesterId: number, companyId: number): Promise<number[]> {
-      const rows = await db
-        .select({ helperId: intros.helperId })
-        .from(intros)
-        .where(
-          and(
-            eq(intros.clubId, clubId),
-            eq(intros.requesterId, requesterId),
-            eq(intros.companyId, companyId),
-            inArray(intros.status, ["requested", "accepted"]),
-          ),
-        );
-      return rows.map((r) => r.helperId);
+    helpingWith(requesterId: number, companyId: number): Promise<number[]> {
+      return helpersOf(requesterId, companyId, ["requested", "accepted"]);
     },
 
     /** The helper's latest decline of this requester's ask for this company, if it was after `since`. */
@@ -114,19 +111,8 @@ export function introStore(db: Db, clubId: number) {
     },
 
     /** Helpers who already declined or let expire this requester's ask for this company. */
-    async turnedDown(requesterId: number, companyId: number): Promise<number[]> {
-      const rows = await db
-        .select({ helperId: intros.helperId })
-        .from(intros)
-        .where(
-          and(
-            eq(intros.clubId, clubId),
-            eq(intros.requesterId, requesterId),
-            eq(intros.companyId, companyId),
-            inArray(intros.status, ["declined", "expired"]),
-          ),
-        );
-      return rows.map((r) => r.helperId);
+    turnedDown(requesterId: number, companyId: number): Promise<number[]> {
+      return helpersOf(requesterId, companyId, ["declined", "expired"]);
     },
 
     async update(
