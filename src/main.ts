@@ -9,7 +9,8 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { systemClock } from "./core/types.js";
 import { AppError } from "./util/app-error.js";
 import { createLogger } from "./util/logger.js";
-import { createHealthCheck, startHealthServer } from "./http/health.js";
+import { createHealthCheck, healthRoute } from "./http/health.js";
+import { createHttpServer } from "./http/server.js";
 
 /** The only file that wires everything: configuration, database, core, dispatcher, adapters. */
 async function main(): Promise<void> {
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const runner = createJobRunner({ db: database.db, clock: systemClock, logger, retention: config.retention, onOutboxWrite: () => dispatcher?.wake() });
   scheduler = createScheduler({ db: database.db, runner, logger, catchUpWindowMs: config.catchUpWindowHours * 3_600_000 });
   const adapters: PlatformAdapter[] = [];
+  // One web server on PORT for everything HTTP: /healthz, Slack's requests, Discord's interactions, the dashboard.
+  const web = consoleMode ? undefined : createHttpServer({ port: config.port, logger });
   // Each platform's SDK is loaded only when it is configured: discord.js alone costs ~50 MB idle.
   if (config.discord) {
     const { createDiscordAdapter } = await import("./adapters/discord/discord-adapter.js");
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
   }
   if (config.slack) {
     const { createSlackAdapter } = await import("./adapters/slack/slack-adapter.js");
-    adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, core, db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() }));
+    adapters.push(await createSlackAdapter({ ...config.slack, port: config.port, http: web, core, db: database.db, logger, onOutboxWrite: () => dispatcher?.wake() }));
   }
 
   if (consoleMode) {
@@ -65,12 +68,10 @@ async function main(): Promise<void> {
 
   dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger, leaseMs: config.outboxLeaseSeconds * 1000 });
   for (const adapter of adapters) await adapter.start();
-  // Slack serves /healthz on its own server; every other mode gets one here, on the same PORT.
-  const healthServer = config.slack
-    ? undefined
-    : await startHealthServer({ port: config.port, check: createHealthCheck(database.db, adapters), logger }).catch((error: unknown) => {
-        throw new AppError("HEALTH.START", `Could not listen on port ${config.port} for /healthz: ${error instanceof Error ? error.message : String(error)}`);
-      });
+  web!.route(healthRoute(createHealthCheck(database.db, adapters), logger));
+  await web!.listen().catch((error: unknown) => {
+    throw new AppError("HTTP.START", `Could not listen on port ${config.port}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   dispatcher.start();
   await scheduler.start();
   logger.info(`Warmpath running on ${where} with ${adapters.map((a) => a.name).join(" and ")}`);
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     if (!(await core.idle(config.shutdownGraceMs))) logger.warn("shutting down with commands still running", { running: core.inFlight() });
     for (const adapter of adapters) await adapter.stop().catch((error: unknown) => logger.error("adapter stop failed", { adapter: adapter.name, error }));
     await dispatcher?.stop();
-    await healthServer?.close();
+    await web?.close();
     await database.close();
     process.exit(0);
   };

@@ -1,8 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../util/logger.js";
+import { createHttpServer, type HttpRoute } from "./server.js";
 
 /** A database check must answer fast: a health probe that hangs is as bad as one that fails. */
 const DATABASE_CHECK_MS = 2_000;
@@ -60,38 +60,29 @@ export async function answerHealth(check: () => Promise<HealthReport>, res: http
   res.end(JSON.stringify(report.body));
 }
 
-/**
- * A server for `/healthz` alone, for modes whose platform needs no HTTP server of its own (Discord
- * on the gateway, the Slack Socket Mode client). Its errors are logged, never thrown at the process.
- */
+/** The `/healthz` route for the shared server; a check that throws answers 503, never crashes. */
+export function healthRoute(check: () => Promise<HealthReport>, logger: Logger): HttpRoute {
+  return {
+    method: ["GET", "HEAD"],
+    path: "/healthz",
+    handle: (_req, res) =>
+      answerHealth(check, res).catch((error: unknown) => {
+        logger.error("health check failed", { error });
+        if (!res.headersSent) res.writeHead(503);
+        res.end();
+      }),
+  };
+}
+
+/** A server for `/healthz` alone. Its errors are logged, never thrown at the process. */
 export async function startHealthServer(options: {
   port: number;
   host?: string;
   check: () => Promise<HealthReport>;
   logger: Logger;
 }): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method === "GET" && path === "/healthz") {
-      answerHealth(options.check, res).catch((error: unknown) => {
-        options.logger.error("health check failed", { error });
-        if (!res.headersSent) res.writeHead(503);
-        res.end();
-      });
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen({ port: options.port, ...(options.host ? { host: options.host } : {}) }, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  server.on("error", (error) => options.logger.error("health server failed", { error }));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const server = createHttpServer({ port: options.port, ...(options.host ? { host: options.host } : {}), logger: options.logger });
+  server.route(healthRoute(options.check, options.logger));
+  const { port } = await server.listen();
+  return { port, close: () => server.close() };
 }

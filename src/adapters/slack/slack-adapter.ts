@@ -1,4 +1,3 @@
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   App,
@@ -8,7 +7,6 @@ import {
   webApi,
   type BlockAction,
   type ButtonAction,
-  type CustomRoute,
   type Logger as BoltLogger,
   type Receiver,
   type RespondArguments,
@@ -21,7 +19,8 @@ import { enqueueForClub } from "../../db/store/outbox.js";
 import { AppError } from "../../util/app-error.js";
 import type { Logger } from "../../util/logger.js";
 import type { PlatformAdapter } from "../adapter.js";
-import { answerHealth, createHealthCheck } from "../../http/health.js";
+import { createHealthCheck, healthRoute } from "../../http/health.js";
+import { createHttpServer, type HttpServer } from "../../http/server.js";
 import { buildHomeView } from "./app-home.js";
 import { createSlackPort, type SlackPort } from "./port.js";
 import { ACTION_PREFIX, escapeMrkdwn, fromSlackText, renderMessage, withOutcome } from "./render.js";
@@ -36,7 +35,9 @@ export interface SlackAdapterOptions {
   apiUrl?: string;
   /** The slash command, e.g. "/jobclub". */
   command: string;
-  /** HTTP mode: requests and /healthz. Socket Mode: /healthz only. 0 picks a free port. */
+  /** The process's shared web server; unset, the adapter listens on `port` itself. */
+  http?: HttpServer;
+  /** Without `http`: the port for requests (HTTP mode) and /healthz. 0 picks a free port. */
   port: number;
   /** Where to listen; every interface by default. */
   host?: string;
@@ -150,14 +151,13 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   let socketConnected = false;
 
   const connected = () => running && (!options.appToken || socketConnected);
-  const checkHealth = createHealthCheck(db, [{ name: "slack", healthy: connected }]);
-  const health = (_req: http.IncomingMessage, res: http.ServerResponse) => answerHealth(checkHealth, res);
+  // The process's shared server when main gives one (health, dashboard and Discord live there too);
+  // otherwise our own, with /healthz, on `port`.
+  const ownServer = !options.http;
+  const web = options.http ?? createHttpServer({ port: options.port, ...(options.host ? { host: options.host } : {}), logger });
+  if (ownServer) web.route(healthRoute(createHealthCheck(db, [{ name: "slack", healthy: connected }]), logger));
 
   let receiver: Receiver;
-  let healthServer: http.Server | undefined;
-  let httpReceiver: HTTPReceiver | undefined;
-  /** HTTP mode's server, as Bolt's receiver hands it back from start(). */
-  let requestServer: http.Server | undefined;
   if (options.appToken) {
     const socketReceiver = new SocketModeReceiver({
       appToken: options.appToken,
@@ -175,24 +175,17 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       socketConnected = false;
     });
     receiver = socketReceiver;
-    // Our own server rather than the receiver's: that one has no error listener, so a port in use would crash the process.
-    healthServer = http.createServer((req, res) => {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (req.method === "GET" && path === "/healthz") return void health(req, res);
-      res.writeHead(404).end();
-    });
   } else {
-    const healthRoute: CustomRoute = { path: "/healthz", method: ["GET"], handler: (req, res) => void health(req, res) };
-    httpReceiver = new HTTPReceiver({
+    const httpReceiver = new HTTPReceiver({
       signingSecret: options.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
-      port: options.port,
-      customRoutes: [healthRoute],
       logger: bolt,
       // Signed requests only, no older than 5 minutes: Bolt's check, never turned off.
       signatureVerification: true,
       processBeforeResponse: false,
     });
+    // Bolt's receiver handles the request; the shared server owns the socket (one port for everything).
+    web.route({ method: ["POST"], path: SLACK_EVENTS_PATH, handle: httpReceiver.requestListener });
     receiver = httpReceiver;
   }
 
@@ -337,48 +330,30 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     if (queued) options.onOutboxWrite?.();
   });
 
-  function address(): AddressInfo | undefined {
-    const bound = (healthServer ?? requestServer)?.address();
-    return bound && typeof bound === "object" ? bound : undefined;
-  }
-
   return {
     name: "slack",
     port,
-    address,
+    address: () => web.address(),
 
     async start() {
-      const listen = { port: options.port, ...(options.host ? { host: options.host } : {}) };
-      if (httpReceiver) {
-        try {
-          const started: unknown = await app.start(listen);
-          if (started instanceof http.Server) requestServer = started;
-        } catch (error) {
+      if (ownServer) {
+        await web.listen().catch((error: unknown) => {
           throw new AppError("SLACK.START", `The Slack adapter could not listen on port ${options.port}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+      if (options.appToken) {
+        try {
+          await app.start();
+        } catch (error) {
+          if (ownServer) await web.close();
+          throw new AppError("SLACK.START", `Socket Mode could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`);
         }
         running = true;
-        logger.info(`Slack: HTTP mode, requests at ${SLACK_EVENTS_PATH} on port ${address()?.port ?? options.port}`, { team: installation.teamId });
+        logger.info("Slack: Socket Mode connected", { team: installation.teamId });
         return;
       }
-      const server = healthServer!;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(listen, () => {
-          server.off("error", reject);
-          resolve();
-        });
-      }).catch((error: unknown) => {
-        throw new AppError("SLACK.START", `The Slack adapter could not listen on port ${options.port} for /healthz: ${error instanceof Error ? error.message : String(error)}`);
-      });
-      server.on("error", (error) => logger.error("slack health server failed", { error }));
-      try {
-        await app.start();
-      } catch (error) {
-        server.close();
-        throw new AppError("SLACK.START", `Socket Mode could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`);
-      }
       running = true;
-      logger.info("Slack: Socket Mode connected", { team: installation.teamId });
+      logger.info(`Slack: HTTP mode, requests at ${SLACK_EVENTS_PATH}${ownServer ? ` on port ${web.address()?.port ?? options.port}` : ""}`, { team: installation.teamId });
     },
 
     healthy: connected,
@@ -386,8 +361,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     async stop() {
       if (!running) return;
       running = false;
-      await app.stop().catch((error: unknown) => logger.warn("slack stop failed", { error }));
-      if (healthServer?.listening) await new Promise<void>((resolve) => healthServer.close(() => resolve()));
+      if (options.appToken) await app.stop().catch((error: unknown) => logger.warn("slack stop failed", { error }));
+      if (ownServer) await web.close();
     },
   };
 }
