@@ -8,3 +8,4 @@ export * from "./intros.js";
 export * from "./activity.js";
 export * from "./outbox.js";
 export * from "./scheduling.js";
+export * from "./slack-installations.js";
