@@ -9,3 +9,4 @@ export * from "./activity.js";
 export * from "./outbox.js";
 export * from "./scheduling.js";
 export * from "./slack-installations.js";
+export * from "./dashboard.js";
