@@ -32,6 +32,11 @@ export const configSchema = z
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
+    // Where browsers reach this process: links to the dashboard start with it.
+    PUBLIC_URL: url("PUBLIC_URL", ["http", "https"]).refine((v) => v === undefined || (new URL(v).pathname === "/" && !new URL(v).search && !new URL(v).hash && !new URL(v).username), {
+      message: "PUBLIC_URL must be the address alone, like https://warmpath.example.com, with no path, query or credentials",
+    }),
+    DASHBOARD_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: "DASHBOARD_SECRET must be at least 32 characters (openssl rand -hex 32 makes one)" }),
 
     SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), { message: "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" }),
     SLACK_SIGNING_SECRET: optionalString,
@@ -44,6 +49,9 @@ export const configSchema = z
     DISCORD_APPLICATION_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_APPLICATION_ID must be the numeric application id" }),
     DISCORD_API_URL: url("DISCORD_API_URL", ["http", "https"]),
     DISCORD_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_GUILD_ID must be a numeric guild id" }),
+    DISCORD_PUBLIC_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+      message: "DISCORD_PUBLIC_KEY must be the application's Public Key from the Developer Portal (General Information): 64 hexadecimal characters",
+    }),
   })
   .superRefine((env, ctx) => {
     const requireWith = (present: keyof typeof env, needed: keyof typeof env) => {
@@ -56,6 +64,9 @@ export const configSchema = z
     requireWith("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN");
     requireWith("DISCORD_TOKEN", "DISCORD_APPLICATION_ID");
     requireWith("DISCORD_APPLICATION_ID", "DISCORD_TOKEN");
+    // Interactions arrive over HTTP, but replies, DMs and threads still go out through the bot's REST client.
+    requireWith("DISCORD_PUBLIC_KEY", "DISCORD_TOKEN");
+    requireWith("DISCORD_PUBLIC_KEY", "DISCORD_APPLICATION_ID");
   });
 
 export interface Config {
@@ -73,8 +84,13 @@ export interface Config {
   databaseTimeouts: { connectMs: number; statementMs: number; lockMs: number };
   /** On SIGTERM, how long commands under way may take to finish before the database closes. */
   shutdownGraceMs: number;
+  /** Where browsers reach this process (no trailing slash): PUBLIC_URL, else http://localhost:PORT. */
+  publicUrl: string;
+  /** Signs the dashboard's sign-in links; without it each club's key is made and kept in the database. */
+  dashboardSecret?: string;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string; deliveriesPerMinute: number };
-  discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string };
+  /** With `publicKey`: interactions over HTTP at /discord/interactions, no gateway connection. */
+  discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string; publicKey?: string };
   /** Every secret value, so the logger can scrub them. */
   secrets: string[];
 }
@@ -108,7 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: { sentOutboxDays: e.OUTBOX_RETENTION_DAYS, failedOutboxDays: e.OUTBOX_FAILED_RETENTION_DAYS, scheduledRunsDays: e.SCHEDULED_RUNS_RETENTION_DAYS },
     databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, lockMs: e.DATABASE_LOCK_TIMEOUT_MS },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
-    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    ...(e.DASHBOARD_SECRET ? { dashboardSecret: e.DASHBOARD_SECRET } : {}),
+    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, e.DASHBOARD_SECRET, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
   };
   if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
     config.slack = {
@@ -126,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       applicationId: e.DISCORD_APPLICATION_ID,
       ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
       ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
+      ...(e.DISCORD_PUBLIC_KEY ? { publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase() } : {}),
     };
   }
   return config;
