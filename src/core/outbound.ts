@@ -17,7 +17,15 @@ export type OutboundMessage =
       notifyOnFallback?: number;
     }
   | { kind: "room"; members: number[]; reply: Reply; dedupeKey?: string; about?: number[] }
-  | { kind: "channel"; channelId: string | null; reply: Reply; dedupeKey?: string; about?: number[] }
+  | {
+      kind: "channel";
+      /** Which of the club's platforms to post on (a channel id means something on one only); unset: the first the club is on. */
+      platform?: Platform;
+      channelId: string | null;
+      reply: Reply;
+      dedupeKey?: string;
+      about?: number[];
+    }
   | { kind: "account"; platform: Platform; userId: string; reply: Reply; dedupeKey?: string; about?: number[] };
 
 /** Every member whose data the message carries: recipients plus those it is about. */

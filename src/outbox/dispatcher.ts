@@ -204,9 +204,10 @@ export function createDispatcher(options: DispatcherOptions) {
       if (!address) throw gone(`club ${row.clubId} is not on ${message.platform}`);
       await (await portFor(message.platform)).sendDirect(address, message.userId, message.reply);
     } else {
+      // A channel id means something on one platform: a post that names its platform goes there only.
       const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
-      const platform = links.map((l) => l.platform).find((p) => ports.has(p));
-      if (!platform) throw gone(`club ${row.clubId} is on no running platform`);
+      const platform = links.map((l) => l.platform).find((p) => ports.has(p) && (message.platform === undefined || p === message.platform));
+      if (!platform) throw gone(`club ${row.clubId} is on no running platform${message.platform ? ` named ${message.platform}` : ""}`);
       const address = (await clubAddress(row.clubId, platform))!;
       await (await portFor(platform)).postToChannel(address, message.channelId, message.reply);
     }

@@ -10,6 +10,8 @@ import { requireOrganiser } from "../services/organisers.js";
 import { buildDigest } from "../services/digest.js";
 import { tokenize } from "../tokenize.js";
 import { describeSchedule, parseSchedule, scheduleOf } from "../schedule-spec.js";
+import type { ClubLinkRow } from "../../db/store/linking.js";
+import { PLATFORM_NAMES } from "../services/linking.js";
 
 /** What clears the organiser list. */
 const CLEAR_WORDS = new Set(["none", "nobody", "clear", "-", "off"]);
@@ -26,14 +28,23 @@ const JOB_LABELS: Record<ScheduledJob, string> = {
 async function showConfig(ctx: CommandContext, heading: string) {
   const club = ctx.club;
   const organisers = await ctx.store.scheduling.organisers();
+  const links = await ctx.store.links.links();
   const fields = [
     { label: "Timezone", value: club.timezone },
     ...scheduledJobs.map((job) => ({ label: JOB_LABELS[job], value: describeSchedule(scheduleOf(club.schedules, job)) })),
-    { label: "Digest channel", value: club.digestChannelId ? `<#${club.digestChannelId}>` : "not set (`config digest-channel #channel`; Slack needs one)" },
+    { label: "Digest channel", value: digestChannels(ctx, links) },
     { label: "Nudges", value: club.nudgesEnabled ? "on" : "off" },
     { label: "Organisers", value: organisers.length ? organisers.map((o) => o.displayName).join(", ") : "workspace admins only" },
   ];
   return privateReply(`${heading}\n${fields.map((f) => `${f.label}: ${f.value}`).join("\n")}`, { title: "Club configuration", fields });
+}
+
+/** The digest channel of each platform the club is on: a channel is written as its own platform shows it. */
+function digestChannels(ctx: CommandContext, links: ClubLinkRow[]): string {
+  const unset = "not set (`config digest-channel #channel`; Slack needs one)";
+  const shown = (link: ClubLinkRow) => (link.digestChannelId ? (link.platform === ctx.platform ? `<#${link.digestChannelId}>` : `#${link.digestChannelId}`) : unset);
+  if (links.length <= 1) return links[0] ? shown(links[0]) : unset;
+  return links.map((link) => `${PLATFORM_NAMES[link.platform]}: ${shown(link)}`).join("; ");
 }
 
 export const config = defineCommand({
@@ -67,8 +78,7 @@ export const config = defineCommand({
         const raw = need();
         const channel = raw.toLowerCase() === "here" ? ctx.channelId : parseChannelMention(raw);
         if (!channel) throw new UserError("CONFIG.CHANNEL", "Give the channel as a mention (#job-club) or `here`.", "config digest-channel <#channel|here>");
-        await s.updateSettings({ digestChannelId: channel }, now);
-        ctx.club.digestChannelId = channel;
+        await ctx.store.links.setDigestChannel(ctx.platform, channel);
         break;
       }
       case "nudges": {

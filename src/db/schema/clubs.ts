@@ -15,8 +15,6 @@ export const clubs = pgTable("clubs", {
   schedulesUpdatedAt: tstz("schedules_updated_at"),
   /** Goal prompts, check-ins and match suggestions for the whole club. */
   nudgesEnabled: boolean("nudges_enabled").notNull().default(true),
-  /** Where the weekly digest is posted (a platform channel id); null: the platform's default. */
-  digestChannelId: text("digest_channel_id"),
   createdAt: createdAt(),
 });
 
@@ -37,6 +35,11 @@ export const clubLinks = pgTable(
     clubId: clubColumn(),
     platform: text("platform", { enum: ["slack", "discord", "console"] }).notNull(),
     externalId: text("external_id").notNull(),
+    /**
+     * Where the weekly digest is posted on this platform (a channel id there); null: the platform's
+     * default. Per link, because a channel id means something on one platform only.
+     */
+    digestChannelId: text("digest_channel_id"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("club_links_platform_external").on(t.platform, t.externalId), index("club_links_club").on(t.clubId)],

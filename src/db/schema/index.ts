@@ -10,3 +10,4 @@ export * from "./outbox.js";
 export * from "./scheduling.js";
 export * from "./slack-installations.js";
 export * from "./dashboard.js";
+export * from "./linking.js";

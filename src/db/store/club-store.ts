@@ -2,6 +2,7 @@ import type { Db } from "../client.js";
 import { companyStore } from "./companies.js";
 import { introStore } from "./intros.js";
 import { ledgerStore } from "./ledger.js";
+import { linkStore } from "./linking.js";
 import { memberStore } from "./members.js";
 import { networkStore } from "./network.js";
 import { outboxStore } from "./outbox.js";
@@ -28,6 +29,7 @@ export function createClubStore(db: Db, clubId: number) {
     network: networkStore(db, clubId),
     intros: introStore(db, clubId),
     ledger: ledgerStore(db, clubId),
+    links: linkStore(db, clubId),
     outbox: outboxStore(db, clubId),
     personalData: personalDataStore(db, clubId),
     scheduling: schedulingStore(db, clubId),

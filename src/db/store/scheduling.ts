@@ -44,7 +44,7 @@ export function schedulingStore(db: Db, clubId: number) {
       return rows.length === 1;
     },
 
-    async updateSettings(patch: { timezone?: string; schedules?: ClubSchedules; nudgesEnabled?: boolean; digestChannelId?: string | null }, now: Date): Promise<void> {
+    async updateSettings(patch: { timezone?: string; schedules?: ClubSchedules; nudgesEnabled?: boolean }, now: Date): Promise<void> {
       const touchesSchedule = patch.timezone !== undefined || patch.schedules !== undefined;
       await db
         .update(clubs)
