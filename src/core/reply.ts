@@ -1,6 +1,6 @@
-import type { Button, Field, Reply } from "./types.js";
+import type { Button, Field, LinkButton, Reply } from "./types.js";
 
-type Extras = { title?: string; fields?: Field[]; buttons?: Button[]; attachment?: Reply["attachment"] };
+type Extras = { title?: string; fields?: Field[]; buttons?: Button[]; links?: LinkButton[]; attachment?: Reply["attachment"] };
 
 /** A reply only the person sees. */
 export function privateReply(text: string, extras: Extras = {}): Reply {

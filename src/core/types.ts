@@ -48,6 +48,15 @@ export interface Button {
   style?: ButtonStyle;
 }
 
+/**
+ * A button that opens a web page (the dashboard's sign-in link) instead of running a command. The
+ * reply's text must carry the address too, for platforms and clients without buttons.
+ */
+export interface LinkButton {
+  label: string;
+  url: string;
+}
+
 export interface Field {
   label: string;
   value: string;
@@ -62,6 +71,8 @@ export interface Reply {
   title?: string;
   fields?: Field[];
   buttons?: Button[];
+  /** Buttons that open a web page, shown after `buttons`. */
+  links?: LinkButton[];
   /** Private to the person (ephemeral / DM) or for everyone in the channel. */
   visibility: "private" | "public";
   tone?: "info" | "success" | "error";

@@ -35,6 +35,7 @@ export interface WireButton {
   style?: number;
   label?: string;
   custom_id?: string;
+  url?: string;
 }
 export interface WireCommandOption {
   type: number;
@@ -947,10 +948,15 @@ function messageProblems(body: WireMessage): string[] {
     if (buttons.length < 1 || buttons.length > 5) problems.push("an action row needs 1-5 buttons");
     for (const b of buttons) {
       if (b.type !== 2) problems.push("not a button");
+      if (!b.label || b.label.length > 80) problems.push("label empty or over 80");
+      // A link button (style 5) carries a url and no custom_id; the others the reverse.
+      if (b.style === 5) {
+        if (!b.url || b.url.length > 512 || b.custom_id !== undefined) problems.push("a link button needs a url (512 at most) and no custom_id");
+        continue;
+      }
       if (!b.custom_id || b.custom_id.length > 100) problems.push("custom_id empty or over 100");
       if (ids.has(b.custom_id ?? "")) problems.push(`duplicate custom_id ${b.custom_id}`);
       ids.add(b.custom_id ?? "");
-      if (!b.label || b.label.length > 80) problems.push("label empty or over 80");
       if (![1, 2, 3, 4].includes(b.style ?? 0)) problems.push("bad button style");
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ButtonStyle, ComponentType } from "discord.js";
+import { ButtonStyle, ComponentType, type APIButtonComponentWithCustomId } from "discord.js";
 import type { Button, Reply } from "../../src/core/types.js";
 import { MESSAGE_LIMITS, renderReply } from "../../src/adapters/discord/render.js";
 import { decodeCustomId, encodeCustomId, MAX_CUSTOM_ID } from "../../src/adapters/discord/custom-id.js";
@@ -7,8 +7,9 @@ import { decodeCustomId, encodeCustomId, MAX_CUSTOM_ID } from "../../src/adapter
 const reply = (extras: Partial<Reply> = {}): Reply => ({ text: "Hello", visibility: "private", tone: "info", ...extras });
 const GUILD = "1310000000000000001";
 
+/** The buttons that run a command (a link button has a url instead of a custom_id). */
 function allButtons(rendered: ReturnType<typeof renderReply>) {
-  return rendered.components.flatMap((row) => row.components);
+  return rendered.components.flatMap((row) => row.components).filter((b): b is APIButtonComponentWithCustomId => "custom_id" in b);
 }
 
 /** Every limit Discord checks on a message, as a list of broken ones. */
@@ -34,6 +35,7 @@ function brokenLimits(rendered: ReturnType<typeof renderReply>): string[] {
     if (row.components.length > MESSAGE_LIMITS.buttonsPerRow || row.components.length === 0) broken.push("row size");
     for (const b of row.components) {
       if (b.label!.length > MESSAGE_LIMITS.buttonLabel || b.label!.length === 0) broken.push("label");
+      if (!("custom_id" in b)) continue; // a link button (style 5) has a url instead
       if (b.custom_id.length > MAX_CUSTOM_ID) broken.push("custom_id");
       if (ids.has(b.custom_id)) broken.push("duplicate custom_id");
       ids.add(b.custom_id);

@@ -7,6 +7,7 @@ export function renderPlain(reply: Reply): string {
   if (reply.title && !reply.text.startsWith(reply.title)) lines.push(reply.tone === "error" ? `⚠ ${reply.title}` : reply.title);
   lines.push(reply.tone === "error" && !reply.title ? `⚠ ${reply.text}` : reply.text);
   if (reply.buttons?.length) lines.push(reply.buttons.map((b) => `[${b.label}: ${b.command}]`).join("  "));
+  if (reply.links?.length) lines.push(reply.links.map((l) => `[${l.label}: ${l.url}]`).join("  "));
   if (reply.attachment) lines.push(`--- ${reply.attachment.filename} ---`, reply.attachment.content, "--- end ---");
   return lines.join("\n");
 }

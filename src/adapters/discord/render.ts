@@ -3,10 +3,11 @@ import {
   ComponentType,
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
+  type APIButtonComponentWithURL,
   type APIEmbed,
   type APIEmbedField,
 } from "discord.js";
-import type { Button, Field, Reply } from "../../core/types.js";
+import type { Button, Field, LinkButton, Reply } from "../../core/types.js";
 import { encodeCustomId } from "./custom-id.js";
 
 /** Discord's message limits (developer docs, "Message" and "Embed Limits", "Component Reference"). */
@@ -22,6 +23,7 @@ export const MESSAGE_LIMITS = {
   buttonsPerRow: 5,
   rows: 5,
   buttonLabel: 80,
+  buttonUrl: 512,
 } as const;
 
 const COLOURS = { info: 0x5865f2, success: 0x57f287, error: 0xed4245 } as const;
@@ -38,7 +40,7 @@ export interface RenderedFile {
 export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
-  components: Array<APIActionRowComponent<APIButtonComponentWithCustomId>>;
+  components: Array<APIActionRowComponent<APIButtonComponentWithCustomId | APIButtonComponentWithURL>>;
   files: RenderedFile[];
   /** Exactly the users named may be pinged; never @everyone, @here or a role, whatever the text says. */
   allowedMentions: { parse: []; users: string[] };
@@ -84,7 +86,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): DiscordM
   return {
     ...(content !== undefined ? { content } : {}),
     embeds,
-    components: actionRows(reply.buttons ?? [], options.dmGuildId),
+    components: actionRows(reply.buttons ?? [], options.dmGuildId, reply.links),
     files,
     allowedMentions: { parse: [], users: mentions },
   };
@@ -133,9 +135,9 @@ const STYLES: Record<NonNullable<Button["style"]>, ButtonStyle.Primary | ButtonS
  * Up to 25 buttons, five to a row. A button whose command line can't be a custom_id, or repeats
  * one (Discord requires them unique in a message), is left out: the text still names the command.
  */
-function actionRows(buttons: readonly Button[], dmGuildId: string | undefined): DiscordMessage["components"] {
+function actionRows(buttons: readonly Button[], dmGuildId: string | undefined, links: readonly LinkButton[] = []): DiscordMessage["components"] {
   const seen = new Set<string>();
-  const rendered: APIButtonComponentWithCustomId[] = [];
+  const rendered: Array<APIButtonComponentWithCustomId | APIButtonComponentWithURL> = [];
   for (const button of buttons) {
     if (rendered.length === MESSAGE_LIMITS.buttonsPerRow * MESSAGE_LIMITS.rows) break;
     const customId = encodeCustomId(button.command.trim(), dmGuildId);
@@ -147,6 +149,12 @@ function actionRows(buttons: readonly Button[], dmGuildId: string | undefined): 
       label: truncate(button.label.trim() || button.command, MESSAGE_LIMITS.buttonLabel),
       custom_id: customId,
     });
+  }
+  // Link buttons (style 5) open the page; Discord sends the app no interaction for them.
+  for (const link of links) {
+    if (rendered.length === MESSAGE_LIMITS.buttonsPerRow * MESSAGE_LIMITS.rows) break;
+    if (link.url.length > MESSAGE_LIMITS.buttonUrl) continue;
+    rendered.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: truncate(link.label.trim() || link.url, MESSAGE_LIMITS.buttonLabel), url: link.url });
   }
   const rows: DiscordMessage["components"] = [];
   for (let i = 0; i < rendered.length; i += MESSAGE_LIMITS.buttonsPerRow) {

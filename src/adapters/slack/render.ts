@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import type { Button, Reply } from "../../core/types.js";
+import type { Button, LinkButton, Reply } from "../../core/types.js";
 
 export type SlackBlock = types.KnownBlock;
 
@@ -18,6 +18,7 @@ export const SLACK_LIMITS = {
   buttonText: 75,
   actionId: 255,
   buttonValue: 2000,
+  buttonUrl: 3000,
   actionsElements: 25,
   /** Slack truncates `text` at 40 000; notifications show far less, so the fallback stays readable. */
   fallbackText: 3000,
@@ -135,7 +136,7 @@ export function actionIdFor(button: Button, index: number, prefix = ""): string 
  * it as whoever clicks, so a forged value can do no more than typing could. A command too long for
  * a value is left out (the text still says how to type it).
  */
-export function actionsBlocks(buttons: Button[], prefix = ""): SlackBlock[] {
+export function actionsBlocks(buttons: Button[], prefix = "", links: LinkButton[] = []): SlackBlock[] {
   const elements: types.Button[] = [];
   buttons.forEach((button, index) => {
     if (button.command.length === 0 || button.command.length > SLACK_LIMITS.buttonValue) return;
@@ -146,6 +147,11 @@ export function actionsBlocks(buttons: Button[], prefix = ""): SlackBlock[] {
       value: button.command,
       ...(button.style === "primary" || button.style === "danger" ? { style: button.style } : {}),
     });
+  });
+  // A link button opens its page in the browser; Slack still sends the click, which the adapter acks (no value: nothing runs).
+  links.forEach((link, index) => {
+    if (link.url.length > SLACK_LIMITS.buttonUrl) return;
+    elements.push({ type: "button", action_id: `${ACTION_PREFIX}${prefix}link:${index}`, text: { type: "plain_text", text: truncate(link.label, SLACK_LIMITS.buttonText), emoji: true }, url: link.url });
   });
   const blocks: SlackBlock[] = [];
   for (let i = 0; i < elements.length; i += SLACK_LIMITS.actionsElements) {
@@ -210,7 +216,7 @@ export function renderMessage(reply: Reply, options: RenderOptions = {}): SlackM
   if (reply.attachment) {
     tail.push(context(`📎 ${escapeMrkdwn(reply.attachment.filename)}${options.attachmentNote ? `: ${escapeMrkdwn(options.attachmentNote)}` : ""}`));
   }
-  tail.push(...actionsBlocks(reply.buttons ?? [], options.actionPrefix));
+  tail.push(...actionsBlocks(reply.buttons ?? [], options.actionPrefix, reply.links));
   tail = tail.slice(0, Math.max(0, maxBlocks - 2));
 
   let blocks = [...head, ...tail];
