@@ -1,9 +1,32 @@
 /** Calendar helpers in a named IANA timezone; chrono-node reads the dates people type. */
 import * as chrono from "chrono-node";
 
+/**
+ * Formatters by timezone, one map per format. Building an Intl.DateTimeFormat for a zone costs
+ * ~15 times what formatting with it does (hundreds of microseconds here): every command works out
+ * its week, so each is built once. Bounded: a timezone name is user input (any letter case works).
+ */
+function formatterCache(options: Intl.DateTimeFormatOptions, locale = "en-US", maxEntries = 1000): (timezone: string) => Intl.DateTimeFormat {
+  const cache = new Map<string, Intl.DateTimeFormat>();
+  return (timezone) => {
+    let format = cache.get(timezone);
+    if (!format) {
+      // Throws a RangeError for an unknown timezone: nothing is cached then.
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone: timezone });
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      cache.set(timezone, format);
+    }
+    return format;
+  };
+}
+
+const dateFormatter = formatterCache({ year: "numeric", month: "2-digit", day: "2-digit" }, "en-CA");
+const wallFormatter = formatterCache({ hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+const dayFormatter = formatterCache({ weekday: "short", day: "numeric", month: "short", year: "numeric" }, "en-GB");
+
 export function isValidTimezone(tz: string): boolean {
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    dateFormatter(tz);
     return true;
   } catch {
     return false;
@@ -12,7 +35,7 @@ export function isValidTimezone(tz: string): boolean {
 
 /** The calendar date (year, month 1-12, day) at `instant` in `timezone`. */
 export function localDate(instant: Date, timezone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const parts = dateFormatter(timezone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get("year"), month: get("month"), day: get("day") };
 }
@@ -103,16 +126,9 @@ export function zonedTime(year: number, month: number, day: number, hour: number
   return matching.length ? new Date(matching[0]!) : undefined;
 }
 
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The wall-clock time at an instant in a timezone, as if it were UTC milliseconds. */
 function wallClock(instant: Date, timezone: string): number {
-  let format = wallFormatters.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-    wallFormatters.set(timezone, format);
-  }
-  const parts = format.formatToParts(instant);
+  const parts = wallFormatter(timezone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
 }
@@ -123,7 +139,7 @@ function zoneOffsetMs(instant: Date, timezone: string): number {
 
 /** "Mon 1 Dec 2026" in the given timezone. */
 export function formatDay(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: timezone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(instant);
+  return dayFormatter(timezone).format(instant);
 }
 
 /** Midnight starting the Monday of the ISO week `instant` falls in, in `timezone`. */
