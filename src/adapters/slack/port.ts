@@ -4,11 +4,12 @@ import { DeliveryError, type ClubAddress, type DeliveryReceipt, type MessengerPo
 import { escapeMrkdwn, renderMessage, type RenderOptions } from "./render.js";
 
 /**
- * Slack errors worth trying again: Slack's own trouble. Every other error code (channel_not_found,
+ * Slack errors worth trying again: Slack's own trouble, and an expired rotating token (another
+ * instance refreshes it; the retry reads the new one). Every other error code (channel_not_found,
  * not_in_channel, user_not_found, account_inactive, is_archived, missing_scope, invalid_blocks...)
  * will fail the same way next time, so the delivery gives up with that code as its reason.
  */
-const TRANSIENT_ERRORS = new Set(["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"]);
+const TRANSIENT_ERRORS = new Set(["token_expired", "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"]);
 
 /** How the dispatcher should treat a failed Slack call: retry (after Retry-After when Slack gave one) or give up. */
 export function toDeliveryError(method: string, error: unknown): DeliveryError {
@@ -47,7 +48,19 @@ async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface SlackPort extends MessengerPort {
+/**
+ * Slack's answers that mean the token itself is no good any more (revoked by an uninstall another
+ * instance saw first, expired): the cached installation must be read again.
+ */
+const TOKEN_ERRORS = new Set(["token_revoked", "token_expired", "invalid_auth", "not_authed", "account_inactive", "team_access_not_granted"]);
+
+/** The Slack error code behind a failed delivery, if Slack gave one. */
+function slackCode(error: DeliveryError): string | undefined {
+  return error.cause instanceof webApi.WebAPIPlatformError ? String(error.cause.data.error) : undefined;
+}
+
+/** Conversations with people through one workspace's client. */
+export interface SlackConversations {
   /** A DM (one user) or group DM (several) with the bot: Slack returns the same conversation every time. */
   openConversation(userIds: string[]): Promise<string>;
   /** Posts a reply into a conversation, with its attachment as a file. */
@@ -56,12 +69,8 @@ export interface SlackPort extends MessengerPort {
   upload(channel: string, attachment: NonNullable<Reply["attachment"]>, comment?: string): Promise<void>;
 }
 
-/**
- * Delivery over the Web API. The client must be built with `rejectRateLimitedCalls` and no retries:
- * a 429 then surfaces here as a DeliveryError with Retry-After, and the dispatcher's Postgres-backed
- * schedule does the waiting, instead of a hidden in-memory queue that a restart would lose.
- */
-export function createSlackPort(client: webApi.WebClient, options: { deliveriesPerMinute?: number } = {}): SlackPort {
+/** DMs, posts and uploads with one workspace's client; failures are DeliveryErrors. */
+export function slackConversations(client: webApi.WebClient): SlackConversations {
   async function openConversation(userIds: string[]): Promise<string> {
     const opened = await call("conversations.open", () => client.conversations.open({ users: userIds.join(","), return_im: false }));
     const id = opened.channel?.id;
@@ -90,29 +99,66 @@ export function createSlackPort(client: webApi.WebClient, options: { deliveriesP
     );
   }
 
+  return { openConversation, post, upload };
+}
+
+/** One workspace's client, or how to find the client of a club's workspace (one per installation). */
+export type SlackClients = webApi.WebClient | ((club: ClubAddress) => Promise<webApi.WebClient>);
+
+export type SlackPort = MessengerPort;
+
+export interface SlackPortOptions {
+  deliveriesPerMinute?: number;
+  /** Slack rejected a workspace's token (see TOKEN_ERRORS): forget what is cached for it. */
+  onTokenRejected?: (club: ClubAddress, code: string) => void;
+}
+
+/**
+ * Delivery over the Web API, each club through its own workspace's client. The clients must be
+ * built with `rejectRateLimitedCalls` and no retries: a 429 then surfaces here as a DeliveryError
+ * with Retry-After, and the dispatcher's Postgres-backed schedule does the waiting, instead of a
+ * hidden in-memory queue that a restart would lose. A club whose workspace has uninstalled Warmpath
+ * fails at once and for good, without a call to Slack (`clients` throws a permanent DeliveryError).
+ */
+export function createSlackPort(clients: SlackClients, options: SlackPortOptions = {}): SlackPort {
+  const clientOf = typeof clients === "function" ? clients : async () => clients;
+
+  /** Runs a delivery with the club's client; a rejected token also tells `onTokenRejected`. */
+  async function inWorkspace<T>(club: ClubAddress, run: (conversations: SlackConversations) => Promise<T>): Promise<T> {
+    const client = await clientOf(club);
+    try {
+      return await run(slackConversations(client));
+    } catch (error) {
+      if (error instanceof DeliveryError) {
+        const code = slackCode(error);
+        if (code && TOKEN_ERRORS.has(code)) options.onTokenRejected?.(club, code);
+      }
+      throw error;
+    }
+  }
+
   return {
     platform: "slack",
     ...(options.deliveriesPerMinute ? { deliveriesPerSecond: options.deliveriesPerMinute / 60 } : {}),
-    openConversation,
-    post,
-    upload,
 
-    async sendDirect(_club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void> {
-      await post(await openConversation([userId]), reply);
+    async sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void> {
+      await inWorkspace(club, async (c) => c.post(await c.openConversation([userId]), reply));
     },
 
-    async openRoom(_club: ClubAddress, userIds: string[], reply: Reply): Promise<void> {
+    async openRoom(club: ClubAddress, userIds: string[], reply: Reply): Promise<void> {
       const people = [...new Set(userIds)];
-      const channel = await openConversation(people);
-      // One message that names everyone, so each of them is notified in the new group DM.
-      await post(channel, reply, { lead: people.map((id) => `<@${escapeMrkdwn(id)}>`).join(" ") });
+      await inWorkspace(club, async (c) => {
+        const channel = await c.openConversation(people);
+        // One message that names everyone, so each of them is notified in the new group DM.
+        await c.post(channel, reply, { lead: people.map((id) => `<@${escapeMrkdwn(id)}>`).join(" ") });
+      });
     },
 
-    async postToChannel(_club: ClubAddress, channelId: string | null, reply: Reply): Promise<void> {
+    async postToChannel(club: ClubAddress, channelId: string | null, reply: Reply): Promise<void> {
       if (!channelId) {
         throw new DeliveryError("no Slack channel to post to: run the command in the club's channel", { permanent: true });
       }
-      await post(channelId, reply);
+      await inWorkspace(club, (c) => c.post(channelId, reply));
     },
   };
 }
