@@ -44,6 +44,16 @@ export const configSchema = z
     SLACK_API_URL: url("SLACK_API_URL", ["http", "https"]),
     SLACK_DELIVERIES_PER_MINUTE: z.coerce.number().min(1).max(6000).default(50),
     SLACK_COMMAND: optionalString.default("/jobclub").refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v ?? ""), { message: "SLACK_COMMAND must look like /jobclub" }),
+    // Distribution: any workspace installs the app through Slack's OAuth flow (instead of SLACK_BOT_TOKEN).
+    SLACK_CLIENT_ID: optionalString.refine((v) => v === undefined || /^\d+\.\d+$/.test(v), { message: "SLACK_CLIENT_ID must be the app's Client ID from Basic Information, like 1234567890.1234567890" }),
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: "SLACK_STATE_SECRET must be a random string of at least 16 characters, e.g. from `openssl rand -hex 32`" }),
+    SLACK_TOKEN_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || encryptionKey(v) !== undefined, {
+      message: "SLACK_TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`",
+    }),
+    SLACK_TOKEN_ENCRYPTION_PREVIOUS_KEYS: optionalString.refine((v) => v === undefined || v.split(",").every((k) => encryptionKey(k) !== undefined), {
+      message: "SLACK_TOKEN_ENCRYPTION_PREVIOUS_KEYS must be earlier SLACK_TOKEN_ENCRYPTION_KEY values (32 bytes in base64), separated by commas",
+    }),
 
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.refine((v) => v === undefined || /^\d{15,22}$/.test(v), { message: "DISCORD_APPLICATION_ID must be the numeric application id" }),
@@ -60,8 +70,15 @@ export const configSchema = z
       }
     };
     requireWith("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET");
-    requireWith("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN");
+    if (env.SLACK_SIGNING_SECRET !== undefined && env.SLACK_BOT_TOKEN === undefined && env.SLACK_CLIENT_ID === undefined) {
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (an app any workspace installs) is required when SLACK_SIGNING_SECRET is set" });
+    }
     requireWith("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN");
+    if (env.SLACK_BOT_TOKEN !== undefined && env.SLACK_CLIENT_ID !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["SLACK_CLIENT_ID"], message: "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (installs through OAuth), not both" });
+    }
+    for (const needed of ["SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET", "SLACK_SIGNING_SECRET", "SLACK_TOKEN_ENCRYPTION_KEY"] as const) requireWith("SLACK_CLIENT_ID", needed);
+    for (const present of ["SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET", "SLACK_TOKEN_ENCRYPTION_KEY"] as const) requireWith(present, "SLACK_CLIENT_ID");
     requireWith("DISCORD_TOKEN", "DISCORD_APPLICATION_ID");
     requireWith("DISCORD_APPLICATION_ID", "DISCORD_TOKEN");
     // Interactions arrive over HTTP, but replies, DMs and threads still go out through the bot's REST client.
@@ -88,11 +105,32 @@ export interface Config {
   publicUrl: string;
   /** Signs the dashboard's sign-in links; without it each club's key is made and kept in the database. */
   dashboardSecret?: string;
-  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; command: string; deliveriesPerMinute: number };
+  /** Exactly one of `botToken` (one workspace) and `oauth` (any workspace installs it). */
+  slack?: { botToken?: string; oauth?: SlackOAuthConfig; signingSecret: string; appToken?: string; apiUrl?: string; command: string; deliveriesPerMinute: number };
   /** With `publicKey`: interactions over HTTP at /discord/interactions, no gateway connection. */
   discord?: { token: string; applicationId: string; apiUrl?: string; guildId?: string; publicKey?: string };
   /** Every secret value, so the logger can scrub them. */
   secrets: string[];
+}
+
+/** Slack distribution: the app's OAuth credentials and the key that encrypts stored tokens. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  tokenEncryptionKey: Buffer;
+  /** Earlier keys, for reading tokens stored before a key change. */
+  previousTokenEncryptionKeys: Buffer[];
+  /** PUBLIC_URL + /slack/oauth_redirect when PUBLIC_URL is set; else Slack uses the app's one redirect URL. */
+  redirectUri?: string;
+}
+
+/** 32 bytes from base64 (or base64url), or undefined when the value is not exactly that. */
+function encryptionKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) return undefined;
+  const key = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return key.length === 32 ? key : undefined;
 }
 
 export class ConfigError extends Error {
@@ -126,11 +164,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     ...(e.DASHBOARD_SECRET ? { dashboardSecret: e.DASHBOARD_SECRET } : {}),
-    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.DISCORD_TOKEN, e.DASHBOARD_SECRET, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
+    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.SLACK_CLIENT_SECRET, e.SLACK_STATE_SECRET, e.SLACK_TOKEN_ENCRYPTION_KEY, ...(e.SLACK_TOKEN_ENCRYPTION_PREVIOUS_KEYS?.split(",").map((k) => k.trim()) ?? []), e.DISCORD_TOKEN, e.DASHBOARD_SECRET, passwordOf(e.DATABASE_URL)].filter((s): s is string => !!s),
   };
-  if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
+  if ((e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID) && e.SLACK_SIGNING_SECRET) {
     config.slack = {
-      botToken: e.SLACK_BOT_TOKEN,
+      ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
+      ...(e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_TOKEN_ENCRYPTION_KEY
+        ? {
+            oauth: {
+              clientId: e.SLACK_CLIENT_ID,
+              clientSecret: e.SLACK_CLIENT_SECRET,
+              stateSecret: e.SLACK_STATE_SECRET,
+              tokenEncryptionKey: encryptionKey(e.SLACK_TOKEN_ENCRYPTION_KEY)!,
+              previousTokenEncryptionKeys: (e.SLACK_TOKEN_ENCRYPTION_PREVIOUS_KEYS?.split(",") ?? []).map((k) => encryptionKey(k)!),
+              ...(e.PUBLIC_URL ? { redirectUri: `${e.PUBLIC_URL.replace(/\/+$/, "")}/slack/oauth_redirect` } : {}),
+            },
+          }
+        : {}),
       signingSecret: e.SLACK_SIGNING_SECRET,
       command: e.SLACK_COMMAND ?? "/jobclub",
       deliveriesPerMinute: e.SLACK_DELIVERIES_PER_MINUTE,

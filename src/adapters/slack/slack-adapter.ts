@@ -31,7 +31,7 @@ import { installFailedPage, installedPage, installPage } from "./install-pages.j
 import { createInstallationStore, installKeyOf, NotInstalledError } from "./installation-store.js";
 import { createSlackPort, slackConversations, type SlackPort } from "./port.js";
 import { ACTION_PREFIX, escapeMrkdwn, fromSlackText, renderMessage, withOutcome } from "./render.js";
-import type { TokenCipher } from "./token-cipher.js";
+import { createTokenCipher } from "./token-cipher.js";
 import { createUserDirectory, type UserScope } from "./users.js";
 import { createWorkspaces, type SlackWorkspaces } from "./workspaces.js";
 
@@ -41,8 +41,10 @@ export interface SlackOAuthOptions {
   clientSecret: string;
   /** Signs the OAuth `state` (a 10-minute JWT, also set as a cookie in the installer's browser). */
   stateSecret: string;
-  /** Encrypts the tokens in slack_installations. */
-  tokenCipher: TokenCipher;
+  /** AES-256-GCM key (32 bytes) for the tokens in slack_installations. */
+  tokenEncryptionKey: Buffer;
+  /** Earlier keys: tokens stored under them are still read, and re-encrypted under the new key when next stored. */
+  previousTokenEncryptionKeys?: Buffer[];
   /** Sent as redirect_uri; unset, Slack uses the app's only configured redirect URL. */
   redirectUri?: string;
   /** Slack's authorize page; derived from the API URL (https://slack.com/oauth/v2/authorize) by default. */
@@ -177,7 +179,9 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   let single: { client: webApi.WebClient; teamId: string; teamName: string; botUserId: string; botId: string } | undefined;
   let workspaces: SlackWorkspaces | undefined;
   let installer: InstallProvider | undefined;
-  const store = options.oauth ? createInstallationStore(db, options.oauth.tokenCipher, { now: () => core.clock.now() }) : undefined;
+  const store = options.oauth
+    ? createInstallationStore(db, createTokenCipher(options.oauth.tokenEncryptionKey, options.oauth.previousTokenEncryptionKeys), { now: () => core.clock.now() })
+    : undefined;
 
   if (options.botToken) {
     let auth: webApi.AuthTestResponse;

@@ -76,14 +76,3 @@ export function createTokenCipher(key: Buffer, previousKeys: Buffer[] = []): Tok
     },
   };
 }
-
-/**
- * Reads a key as configured: 32 bytes in base64 (or base64url), e.g. from `openssl rand -base64 32`.
- * Undefined when it is not exactly that.
- */
-export function parseEncryptionKey(value: string): Buffer | undefined {
-  const trimmed = value.trim();
-  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(trimmed)) return undefined;
-  const key = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-  return key.length === KEY_BYTES ? key : undefined;
-}
