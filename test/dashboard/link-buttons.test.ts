@@ -24,7 +24,7 @@ describe("link buttons on each platform", () => {
   it("Slack shows a url button whose click runs nothing (no value) and is still ours to ack", () => {
     const actions = renderMessage(reply).blocks.filter((b) => b.type === "actions");
     expect(actions).toHaveLength(1);
-    const elements = (actions[0] as { elements: Array<Record<string, unknown>> }).elements;
+    const elements = (actions[0] as unknown as { elements: Array<Record<string, unknown>> }).elements;
     expect(elements).toHaveLength(2);
     const link = elements[1]!;
     expect(link).toMatchObject({ type: "button", url: URL_, text: { type: "plain_text", text: "Open the dashboard" } });
