@@ -16,7 +16,15 @@ export type OutboundMessage =
       /** Who to tell when the platform had to deliver it some other way (closed DMs). */
       notifyOnFallback?: number;
     }
-  | { kind: "room"; members: number[]; reply: Reply; dedupeKey?: string; about?: number[] }
+  | {
+      kind: "room";
+      members: number[];
+      /** Where to open it, when the members share more than one platform; unset: the first they share. */
+      platform?: Platform;
+      reply: Reply;
+      dedupeKey?: string;
+      about?: number[];
+    }
   | {
       kind: "channel";
       /** Which of the club's platforms to post on (a channel id means something on one only); unset: the first the club is on. */

@@ -124,29 +124,28 @@ export function createDispatcher(options: DispatcherOptions) {
     });
   }
 
-  /** The member's account on a platform we can deliver to, in this club. */
-  async function accountOf(clubId: number, memberId: number): Promise<{ platform: Platform; userId: string } | undefined> {
+  /**
+   * The member's accounts on platforms we can deliver to, in this club, first-linked first, each
+   * with the club's address there. Read with the club's link at every delivery, not cached: linking
+   * and unlinking (from any process) change where a club is.
+   */
+  async function accountsOf(clubId: number, memberId: number): Promise<Array<{ platform: Platform; userId: string; address: { clubId: number; externalId: string } }>> {
     const accounts = await options.db
-      .select({ platform: platformUsers.platform, userId: platformUsers.platformUserId })
+      .select({ platform: platformUsers.platform, userId: platformUsers.platformUserId, externalId: clubLinks.externalId })
       .from(platformUsers)
-      .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.memberId, memberId)));
-    return accounts.find((a) => ports.has(a.platform));
+      .innerJoin(clubLinks, and(eq(clubLinks.clubId, platformUsers.clubId), eq(clubLinks.platform, platformUsers.platform)))
+      .where(and(eq(platformUsers.clubId, clubId), eq(platformUsers.memberId, memberId)))
+      .orderBy(platformUsers.id);
+    return accounts.filter((a) => ports.has(a.platform)).map((a) => ({ platform: a.platform, userId: a.userId, address: { clubId, externalId: a.externalId } }));
   }
 
-  // A club's workspace or guild id never changes: looked up once per club and platform.
-  const addresses = new Map<string, { clubId: number; externalId: string }>();
+  /** The club's workspace or guild id on a platform. */
   async function clubAddress(clubId: number, platform: Platform) {
-    const key = `${clubId}:${platform}`;
-    const known = addresses.get(key);
-    if (known) return known;
     const [link] = await options.db
       .select({ externalId: clubLinks.externalId })
       .from(clubLinks)
       .where(and(eq(clubLinks.clubId, clubId), eq(clubLinks.platform, platform)));
-    if (!link) return undefined;
-    const address = { clubId, externalId: link.externalId };
-    addresses.set(key, address);
-    return address;
+    return link ? { clubId, externalId: link.externalId } : undefined;
   }
 
   // When each paced platform may take its next delivery, on this process's monotonic clock.
@@ -174,11 +173,9 @@ export function createDispatcher(options: DispatcherOptions) {
       return port;
     };
     if (message.kind === "direct") {
-      const account = await accountOf(row.clubId, message.to);
+      const [account] = await accountsOf(row.clubId, message.to);
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
-      const address = await clubAddress(row.clubId, account.platform);
-      if (!address) throw gone(`club ${row.clubId} is not on ${account.platform}`);
-      const receipt = await (await portFor(account.platform)).sendDirect(address, account.userId, message.reply);
+      const receipt = await (await portFor(account.platform)).sendDirect(account.address, account.userId, message.reply);
       if (receipt?.fallback && message.notifyOnFallback !== undefined) {
         await outboxStore(options.db, row.clubId).enqueue(
           {
@@ -192,12 +189,14 @@ export function createDispatcher(options: DispatcherOptions) {
         );
       }
     } else if (message.kind === "room") {
-      const accounts = await Promise.all(message.members.map((m) => accountOf(row.clubId, m)));
-      const first = accounts[0];
-      if (!first || accounts.some((a) => !a || a.platform !== first.platform)) throw gone("the members of the room are not all on one running platform");
-      const address = await clubAddress(row.clubId, first.platform);
-      if (!address) throw gone(`club ${row.clubId} is not on ${first.platform}`);
-      await (await portFor(first.platform)).openRoom(address, accounts.map((a) => a!.userId), message.reply);
+      // The room opens on a platform every member is on (the one named, if any; a member may have two).
+      const accounts = await Promise.all(message.members.map((m) => accountsOf(row.clubId, m)));
+      const platform = [...ports.keys()].find(
+        (p) => (message.platform === undefined || p === message.platform) && accounts.every((mine) => mine.some((a) => a.platform === p)),
+      );
+      if (!platform) throw gone("the members of the room are not all on one running platform");
+      const seats = accounts.map((mine) => mine.find((a) => a.platform === platform)!);
+      await (await portFor(platform)).openRoom(seats[0]!.address, seats.map((a) => a.userId), message.reply);
     } else if (message.kind === "account") {
       if (!ports.has(message.platform)) throw gone(`${message.platform} is not a running platform`);
       const address = await clubAddress(row.clubId, message.platform);
