@@ -6,6 +6,7 @@ import type { Logger } from "../../util/logger.js";
 import type { ClubChannels } from "./club-channels.js";
 import { DiscordCode, hasDiscordCode, toDeliveryError } from "./discord-errors.js";
 import { renderReply, truncate, type DiscordMessage } from "./render.js";
+import { wireFiles, wireMessage } from "./wire.js";
 
 /** Discord's limit on a thread's name. */
 const THREAD_NAME_MAX = 100;
@@ -48,26 +49,27 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
   const openedThreads = new Map<string, string>();
 
   async function post(channelId: string, message: DiscordMessage): Promise<void> {
-    await rest.post(Routes.channelMessages(channelId), {
-      body: {
-        ...(message.content !== undefined ? { content: message.content } : {}),
-        embeds: message.embeds,
-        components: message.components,
-        allowed_mentions: { parse: [], users: message.allowedMentions.users },
-      },
-      files: message.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
-    });
+    await rest.post(Routes.channelMessages(channelId), { body: wireMessage(message), files: wireFiles(message) });
   }
 
-  function clubChannel(club: ClubAddress): { id: string; name: string } {
-    const found = channels.resolve(club.externalId);
+  async function clubChannel(club: ClubAddress): Promise<{ id: string; name: string }> {
+    const found = await channels.resolve(club.externalId);
     if (!found.ok) throw new DeliveryError(`no club channel: ${found.detail}`, { permanent: found.problem !== "guild-unavailable" });
     return found;
   }
 
+  /**
+   * Discord refused because what we knew of the server is out of date (a permission or channel
+   * changed): the next attempt, ours or another instance's, reads the server afresh.
+   */
+  function refusedIn(club: ClubAddress, error: unknown): unknown {
+    if ([DiscordCode.MissingAccess, DiscordCode.MissingPermissions, DiscordCode.UnknownChannel].some((code) => hasDiscordCode(error, code))) channels.forget(club.externalId);
+    return error;
+  }
+
   /** A private thread in the club channel with exactly these members, mentioned at the top. */
   async function privateThread(club: ClubAddress, userIds: readonly string[], reply: Reply): Promise<{ channelName: string }> {
-    const channel = clubChannel(club);
+    const channel = await clubChannel(club);
     const key = `${club.externalId}:${[...userIds].sort().join(",")}:${digest(reply)}`;
     let threadId = openedThreads.get(key);
     if (!threadId) {
@@ -109,7 +111,7 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
         const { channelName } = await privateThread(club, [userId], reply);
         return { fallback: `a private thread in #${channelName}` };
       } catch (error) {
-        throw toDeliveryError(error, `a private thread for member ${userId} (their DMs are closed)`);
+        throw toDeliveryError(refusedIn(club, error), `a private thread for member ${userId} (their DMs are closed)`);
       }
     },
 
@@ -117,16 +119,17 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
       try {
         await privateThread(club, userIds, reply);
       } catch (error) {
-        throw toDeliveryError(error, "opening an intro thread");
+        throw toDeliveryError(refusedIn(club, error), "opening an intro thread");
       }
     },
 
     async postToChannel(club, channelId, reply): Promise<void> {
-      const target = channelId ?? clubChannel(club).id;
+      let target = channelId ?? undefined;
       try {
+        target ??= (await clubChannel(club)).id;
         await post(target, renderReply(reply, { notify: true }));
       } catch (error) {
-        throw toDeliveryError(error, `a post in channel ${target}`);
+        throw toDeliveryError(refusedIn(club, error), target ? `a post in channel ${target}` : "a post in the club channel");
       }
     },
   };
