@@ -43,7 +43,11 @@ async function main(): Promise<void> {
   // One web server on PORT for everything HTTP: /healthz, Slack's requests, Discord's interactions, the dashboard.
   const web = consoleMode ? undefined : createHttpServer({ port: config.port, logger });
   // Each platform's SDK is loaded only when it is configured: discord.js alone costs ~50 MB idle.
-  if (config.discord) {
+  if (config.discord?.publicKey) {
+    // Interactions over HTTP on the shared server, no gateway: any number of instances may serve.
+    const { createDiscordInteractionsAdapter } = await import("./adapters/discord/http-adapter.js");
+    adapters.push(createDiscordInteractionsAdapter({ ...config.discord, publicKey: config.discord.publicKey, http: web!, core, logger }));
+  } else if (config.discord) {
     const { createDiscordAdapter } = await import("./adapters/discord/discord-adapter.js");
     adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
   }

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -9,6 +9,11 @@ import type { APIEmbed } from "discord.js";
  * A small Discord on 127.0.0.1: the REST routes Warmpath uses and a gateway speaking the real
  * protocol (HELLO, IDENTIFY, READY, heartbeats, GUILD_CREATE, INTERACTION_CREATE). The real
  * discord.js client talks to it through DISCORD_API_URL; only the network is fake.
+ *
+ * With an Interactions Endpoint URL set (`setInteractionsEndpoint`), interactions are POSTed there
+ * instead of dispatched on the gateway, as Discord does: signed with the application's Ed25519 key
+ * (`publicKey` is its public half, hex), answered in the HTTP response within 3 s, then edited and
+ * followed up through the interaction's webhook.
  *
  * It enforces what Discord enforces where a bot can get it wrong: the 3-second interaction window,
  * one acknowledgement per interaction, message and command limits, closed DMs (50007), rate limits
@@ -120,6 +125,8 @@ export interface FakeGuild {
   systemChannelId: string | null;
   channels: FakeChannel[];
   members: Map<string, { user: FakeUser; admin: boolean; nick: string | null }>;
+  /** Whether the bot was added to the server (REST reads of a server without it are refused). */
+  bot: boolean;
 }
 
 export interface StoredFile {
@@ -161,6 +168,16 @@ export interface FakeInteraction {
   payload: Json;
   dispatchedAt: number;
   answers: InteractionAnswer[];
+  /** Over HTTP: the endpoint it was POSTed to, the answer's status, and why Discord would show "interaction failed". */
+  http?: { url: string; status?: number; failure?: string; delivered: Promise<void> };
+}
+
+/** A signed (or deliberately mis-signed) POST to an interactions endpoint, and what came back. */
+export interface SignedPostOptions {
+  /** Unix seconds; now by default. */
+  timestamp?: number;
+  /** Sign other bytes than those sent, with another key, or leave a header out. */
+  tamper?: "forged-body" | "other-key" | "no-signature" | "no-timestamp";
 }
 
 /** The answer a person sees: the reply, or the deferred "thinking…" edited into the reply. */
@@ -230,6 +247,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
   const gateway = { identifies: [] as Json[], heartbeats: 0, urls: [] as string[], closes: [] as number[] };
   /** Identified connections, newest last: dispatches go to the newest still open. */
   const sockets: Array<{ ws: WebSocket; seq: number }> = [];
+  /** The application's key pair: Discord signs interactions with the private half. */
+  const keys = generateKeyPairSync("ed25519");
+  const otherKeys = generateKeyPairSync("ed25519");
+  const publicKey = Buffer.from(keys.publicKey.export({ format: "jwk" }).x!, "base64url").toString("hex");
+  const endpoint = { urls: [] as string[], next: 0 };
 
   // ---------------------------------------------------------------- REST
   const server = http.createServer((req, res) => {
@@ -317,6 +339,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/@original)?$/.exec(path))) {
       const interaction = [...interactions.values()].find((i) => i.token === m![2]);
       if (!interaction || m[1] !== applicationId) return error(404, 10015, "Unknown Webhook");
+      // Discord has the HTTP answer before anything sent after it; here the two may race.
+      if (interaction.http) await interaction.http.delivered;
       if (!interaction.answers.some((a) => a.kind === "callback")) return error(404, 10008, "Unknown Message");
       const problems = messageProblems(message);
       if (problems.length) return error(400, 50035, "Invalid Form Body", { errors: problems });
@@ -387,9 +411,26 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       thread.members.add(m[2]!);
       return send(204);
     }
+    if (method === "GET" && path === "/users/@me") return send(200, { ...userObject(bot), bot: true, verified: true, mfa_enabled: false, flags: 0 });
+    if (method === "GET" && path === "/users/@me/guilds") {
+      return send(200, [...guilds.values()].filter((g) => g.bot).map((g) => ({ id: g.id, name: g.name, icon: null, owner: false, permissions: String(MEMBER_PERMISSIONS), features: [] })));
+    }
+    if (method === "GET" && (m = /^\/guilds\/(\d+)$/.exec(path))) {
+      const guild = guilds.get(m[1]!);
+      if (!guild?.bot) return error(403, 50001, "Missing Access");
+      const { channels: _channels, members: _members, threads: _threads, presences: _presences, voice_states: _voice, stage_instances: _stages, guild_scheduled_events: _events, soundboard_sounds: _sounds, joined_at: _joined, large: _large, member_count: _count, ...object } = guildObject(guild);
+      return send(200, object);
+    }
+    if (method === "GET" && (m = /^\/guilds\/(\d+)\/channels$/.exec(path))) {
+      const guild = guilds.get(m[1]!);
+      if (!guild?.bot) return error(403, 50001, "Missing Access");
+      return send(200, guild.channels.filter((c) => c.type === CHANNEL.guildText).map(channelObject));
+    }
     if (method === "GET" && (m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) {
       const guild = guilds.get(m[1]!);
       if (!guild) return error(404, 10004, "Unknown Guild");
+      if (!guild.bot) return error(403, 50001, "Missing Access");
+      if (m[2] === bot.id) return send(200, botMemberObject());
       const member = guild.members.get(m[2]!);
       if (!member) return error(404, 10007, "Unknown Member");
       return send(200, memberObject(guild, member.user.id));
@@ -460,7 +501,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
         dispatch("READY", {
           v: 10,
           user: { ...userObject(bot), bot: true, verified: true, mfa_enabled: false, flags: 0 },
-          guilds: [...guilds.values()].map((g) => ({ id: g.id, unavailable: true })),
+          guilds: [...guilds.values()].filter((g) => g.bot).map((g) => ({ id: g.id, unavailable: true })),
           session_id: randomBytes(16).toString("hex"),
           resume_gateway_url: gatewayUrl,
           shard: [0, 1],
@@ -471,7 +512,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
           guild_join_requests: [],
           user_settings: {},
         });
-        for (const guild of guilds.values()) dispatch("GUILD_CREATE", guildObject(guild));
+        for (const guild of guilds.values()) if (guild.bot) dispatch("GUILD_CREATE", guildObject(guild));
         changed();
       } else if (payload.op === 6) {
         // No resumable sessions here: tell the client to identify afresh.
@@ -514,6 +555,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     };
   }
 
+  function botMemberObject(): Json {
+    return { user: { ...userObject(bot), bot: true }, nick: null, avatar: null, roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0, pending: false, premium_since: null, communication_disabled_until: null };
+  }
+
   function channelObject(channel: FakeChannel): Json {
     return {
       id: channel.id,
@@ -521,7 +566,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       name: channel.name,
       guild_id: channel.guildId,
       position: channel.position,
-      permission_overwrites: [],
+      // A channel the bot was denied (`denyChannel`) says so, as a member overwrite against the bot.
+      permission_overwrites: deniedChannels.has(channel.id)
+        ? [{ id: bot.id, type: 1, allow: "0", deny: String(PERMISSION.sendMessages | PERMISSION.createPrivateThreads | PERMISSION.sendMessagesInThreads) }]
+        : [],
       parent_id: channel.parentId ?? null,
       nsfw: false,
       topic: null,
@@ -579,7 +627,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       member_count: guild.members.size + 1,
       voice_states: [],
       // Without the GuildMembers intent, Discord sends only the bot's own member.
-      members: [{ user: { ...userObject(bot), bot: true }, nick: null, avatar: null, roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0, pending: false, premium_since: null, communication_disabled_until: null }],
+      members: [botMemberObject()],
       channels: guild.channels.filter((c) => c.type === CHANNEL.guildText).map(channelObject),
       threads: [],
       presences: [],
@@ -714,7 +762,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
   }
 
   function interact(type: number, context: Json, data: Json): FakeInteraction {
-    if (sockets.length === 0) throw new Error("no bot is connected to the fake gateway");
+    if (endpoint.urls.length === 0 && sockets.length === 0) throw new Error("no bot is connected to the fake gateway, and no interactions endpoint is set");
     const interaction: FakeInteraction = { id: snowflake(), token: `aW50ZXJhY3Rpb24${randomBytes(24).toString("base64url")}`, type, payload: {}, dispatchedAt: 0, answers: [] };
     interaction.payload = {
       id: interaction.id,
@@ -729,9 +777,65 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       ...data,
     };
     interactions.set(interaction.id, interaction);
+    if (endpoint.urls.length > 0) {
+      deliverOverHttp(interaction, endpoint.urls[endpoint.next++ % endpoint.urls.length]!);
+      return interaction;
+    }
     interaction.dispatchedAt = Date.now();
     dispatch("INTERACTION_CREATE", interaction.payload);
     return interaction;
+  }
+
+  /** Signs as Discord does: Ed25519 over the timestamp followed by the raw body, hex. */
+  function signatureHeaders(body: string, options: SignedPostOptions = {}): Record<string, string> {
+    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const signed = options.tamper === "forged-body" ? `${body} ` : body;
+    const key = options.tamper === "other-key" ? otherKeys.privateKey : keys.privateKey;
+    const signature = sign(null, Buffer.from(timestamp + signed), key).toString("hex");
+    return {
+      "content-type": "application/json",
+      "user-agent": "Discord-Interactions/1.0 (+https://discord.com)",
+      ...(options.tamper === "no-signature" ? {} : { "x-signature-ed25519": signature }),
+      ...(options.tamper === "no-timestamp" ? {} : { "x-signature-timestamp": timestamp }),
+    };
+  }
+
+  async function signedPost(url: string, payload: Json | string, options: SignedPostOptions = {}): Promise<{ status: number; contentType: string; text: string }> {
+    const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+    const res = await fetch(url, { method: "POST", headers: signatureHeaders(body, options), body });
+    return { status: res.status, contentType: res.headers.get("content-type") ?? "", text: await res.text() };
+  }
+
+  /**
+   * POSTs the interaction to the endpoint and takes the response as its first answer, with
+   * Discord's rules: 200 with a JSON interaction response within 3 s, or the interaction failed.
+   */
+  function deliverOverHttp(interaction: FakeInteraction, url: string): void {
+    const http: NonNullable<FakeInteraction["http"]> = { url, delivered: Promise.resolve() };
+    interaction.http = http;
+    const body = JSON.stringify(interaction.payload);
+    interaction.dispatchedAt = Date.now();
+    http.delivered = (async () => {
+      try {
+        const res = await fetch(url, { method: "POST", headers: signatureHeaders(body), body, signal: AbortSignal.timeout(responseWindowMs) });
+        http.status = res.status;
+        const text = await res.text();
+        if (res.status !== 200) return void (http.failure = `HTTP ${res.status}: ${text.slice(0, 200)}`);
+        if (Date.now() - interaction.dispatchedAt > responseWindowMs) return void (http.failure = "answered after the 3-second window");
+        if (!(res.headers.get("content-type") ?? "").startsWith("application/json")) return void (http.failure = `not JSON: ${res.headers.get("content-type")}`);
+        const callback = JSON.parse(text) as WireCallback;
+        if (![CALLBACK.reply, CALLBACK.deferredReply, CALLBACK.deferredUpdate, CALLBACK.update, CALLBACK.autocomplete].includes(Number(callback.type) as 4)) {
+          return void (http.failure = `not an interaction response type: ${String(callback.type)}`);
+        }
+        const problems = callback.data && (callback.type === CALLBACK.reply || callback.type === CALLBACK.update) ? messageProblems(callback.data) : [];
+        if (problems.length) return void (http.failure = `Invalid Form Body: ${problems.join("; ")}`);
+        interaction.answers.push({ kind: "callback", type: Number(callback.type), data: callback.data ?? {}, files: [] });
+      } catch (error) {
+        http.failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      } finally {
+        changed();
+      }
+    })();
   }
 
   function finalAnswer(interaction: FakeInteraction): FinalAnswer | undefined {
@@ -782,8 +886,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     commandPuts,
     channels,
 
-    addGuild(spec: { name: string; channels: string[]; systemChannel?: string }): FakeGuild {
-      const guild: FakeGuild = { id: snowflake(), name: spec.name, systemChannelId: null, channels: [], members: new Map() };
+    addGuild(spec: { name: string; channels: string[]; systemChannel?: string; bot?: boolean }): FakeGuild {
+      const guild: FakeGuild = { id: snowflake(), name: spec.name, systemChannelId: null, channels: [], members: new Map(), bot: spec.bot ?? true };
       spec.channels.forEach((name, position) => {
         const channel: FakeChannel = { id: snowflake(), type: CHANNEL.guildText, name, guildId: guild.id, position };
         channels.set(channel.id, channel);
@@ -862,9 +966,44 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       return interact(3, guildContext(guild.id, user, channelId), { message: messagePayload, data: { custom_id: customId, component_type: 2 } });
     },
 
-    answer(interaction: FakeInteraction, timeoutMs?: number): Promise<FinalAnswer> {
-      return waitFor(() => finalAnswer(interaction), `the answer to interaction ${interaction.id}`, timeoutMs);
+    async answer(interaction: FakeInteraction, timeoutMs?: number): Promise<FinalAnswer> {
+      const outcome = await waitFor(
+        () => (interaction.http?.failure ? { failure: interaction.http.failure } : finalAnswer(interaction)),
+        `the answer to interaction ${interaction.id}`,
+        timeoutMs,
+      );
+      if ("failure" in outcome) throw new Error(`interaction ${interaction.id} failed over HTTP: ${outcome.failure}`);
+      return outcome;
     },
+
+    /** The application's Ed25519 public key, hex, as the Developer Portal shows it. */
+    publicKey,
+
+    /**
+     * Sets the Developer Portal's Interactions Endpoint URL (several: a load balancer's round robin).
+     * From then on interactions are POSTed there, not sent on the gateway; an empty list goes back.
+     */
+    setInteractionsEndpoint(urls: string | string[]) {
+      endpoint.urls = typeof urls === "string" ? [urls] : [...urls];
+      endpoint.next = 0;
+    },
+
+    /**
+     * What the Developer Portal checks when the URL is saved: a signed PING is answered with a PONG,
+     * and a request with a bad signature is refused with 401.
+     */
+    async verifyEndpoint(url: string): Promise<{ ok: boolean; problems: string[] }> {
+      const problems: string[] = [];
+      const ping = { id: snowflake(), application_id: applicationId, type: 1, token: `cGluZw${randomBytes(24).toString("base64url")}`, version: 1 };
+      const good = await signedPost(url, ping);
+      if (good.status !== 200) problems.push(`a signed PING got HTTP ${good.status}`);
+      else if (!good.contentType.startsWith("application/json") || (JSON.parse(good.text) as { type?: unknown }).type !== 1) problems.push(`a signed PING got ${good.text}`);
+      const bad = await signedPost(url, ping, { tamper: "forged-body" });
+      if (bad.status !== 401) problems.push(`a PING with a bad signature got HTTP ${bad.status}, not 401`);
+      return { ok: problems.length === 0, problems };
+    },
+
+    signedPost,
 
     waitFor,
 

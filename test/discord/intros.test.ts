@@ -4,20 +4,23 @@ import { backends } from "../support/databases.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { decodeCustomId } from "../../src/adapters/discord/custom-id.js";
 import { CHANNEL, type StoredMessage } from "./fake-discord.js";
-import { buttonsOf, startWorld, textOf, type World } from "./world.js";
+import { buttonsOf, MODES, startWorld, textOf, type AnyWorld } from "./world.js";
 
 /**
  * Double opt-in introductions on Discord: the helper's DM with Accept / Decline, a private thread in
  * the club channel for the two of them (bots can't open group DMs), closed DMs, and clicks that
- * arrive in DMs without a server.
+ * arrive in DMs without a server. The same in both modes: over the gateway (the server and its
+ * channels from the gateway's cache) and over HTTP interactions (no gateway: read over REST).
  */
-describe.each(backends)("introductions on Discord on $name", (backend) => {
+const cases = backends.flatMap((backend) => MODES.map((mode) => ({ backend, mode, name: `${backend.name}, ${mode}` })));
+
+describe.each(cases)("introductions on Discord on $name", ({ backend, mode }) => {
   let database: Database;
-  let w: World;
+  let w: AnyWorld;
 
   beforeAll(async () => {
     database = await backend.open();
-    w = await startWorld(database);
+    w = await startWorld(database, { mode });
     await w.run(w.ana, "join", { headline: "Data engineer" });
     await w.run(w.bob, "join");
     await w.run(w.cy, "join");
@@ -115,7 +118,7 @@ describe.each(backends)("introductions on Discord on $name", (backend) => {
   it("a click in a DM acts only for a current member of the server it names", async () => {
     const request = w.fake.dmsTo(w.bob)[0]!;
     const accept = button(request, "Accept");
-    const elsewhere = w.fake.addGuild({ name: "Elsewhere", channels: ["lobby"] });
+    const elsewhere = w.fake.addGuild({ name: "Elsewhere", channels: ["lobby"], bot: false });
     const stranger = w.fake.addMember(elsewhere, { username: "mallory" });
     const strangersDm = w.fake.openDm(stranger);
     const notMember = await w.fake.answer(w.fake.click(stranger, { id: request.id, channel_id: strangersDm.id }, accept));
