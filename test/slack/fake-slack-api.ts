@@ -13,9 +13,9 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
-/** One request the fake received: a Web API call, a response_url post, a file upload, or a Socket Mode ack. */
+/** One request the fake received: a Web API call, a response_url post, a file upload, a Socket Mode ack, or a visit to the authorize page. */
 export interface Recorded {
-  kind: "api" | "response" | "upload" | "socket-ack";
+  kind: "api" | "response" | "upload" | "socket-ack" | "authorize";
   /** The API method (chat.postMessage) or the path (/respond/abc). */
   name: string;
   /** The decoded body: form fields (JSON-valued ones parsed) or JSON. */
@@ -25,7 +25,42 @@ export interface Recorded {
   outcome: string;
   /** The fields of a successful answer (a posted message's ts, an opened channel...). */
   result?: Record<string, unknown>;
+  /** The workspace whose token made the call (Web API calls with a known token). */
+  team?: string;
   at: number;
+}
+
+/** A workspace the fake knows besides the first (which the top-level options describe). */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  /** The Enterprise Grid org the workspace belongs to. */
+  enterprise?: { id: string; name: string };
+  botUserId: string;
+  botId: string;
+  users: FakeUser[];
+  channels: Record<string, { botIsMember: boolean }>;
+}
+
+/** Slack's OAuth for a distributed app: the app's credentials and its settings. */
+export interface FakeOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  appId: string;
+  /** The app's configured redirect URL (OAuth & Permissions); can be set later with setRedirectUrl. */
+  redirectUrl?: string;
+  /** Token rotation on: access tokens expire after this many seconds and come with a refresh token. */
+  tokenLifetimeSeconds?: number;
+}
+
+/** A token the fake issued through OAuth, or the fixed one of the first workspace. */
+interface IssuedToken {
+  /** The workspace's team id, or an org's enterprise id for an org-wide install. */
+  installKey: string;
+  orgWide: boolean;
+  /** ms since the epoch; undefined: never expires. */
+  expiresAt?: number;
+  revoked: boolean;
 }
 
 /** How to fail a call: a Slack error answer, or an HTTP status (429 carries Retry-After). */
@@ -50,6 +85,10 @@ export interface FakeSlackOptions {
   users: FakeUser[];
   /** Public channels: the bot is a member of those listed as true. */
   channels: Record<string, { botIsMember: boolean }>;
+  /** More workspaces, each with its own users and channels (the app must be installed there through OAuth). */
+  workspaces?: FakeWorkspace[];
+  /** The app's OAuth settings: set, the fake answers /oauth/v2/authorize and oauth.v2.access. */
+  oauth?: FakeOAuthApp;
   /**
    * Slack's per-method rate limits: beyond `perSecond` calls of a method in one second, the call
    * answers HTTP 429 with Retry-After (whole seconds). Fixed one-second windows from the method's
@@ -67,8 +106,15 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
   const recorded: Recorded[] = [];
   const planned: PlannedFailure[] = [];
   const waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = [];
-  const users = new Map(options.users.map((u) => [u.id, u]));
+  const first: FakeWorkspace = { teamId: options.teamId, teamName: options.teamName, botUserId: options.botUserId, botId: options.botId, users: options.users, channels: options.channels };
+  const workspaces = new Map<string, FakeWorkspace>([first, ...(options.workspaces ?? [])].map((w) => [w.teamId, w]));
+  const usersOf = new Map([...workspaces.values()].map((w) => [w.teamId, new Map(w.users.map((u) => [u.id, u]))]));
   const conversations = new Set<string>();
+  const tokens = new Map<string, IssuedToken>([[options.botToken, { installKey: options.teamId, orgWide: false, revoked: false }]]);
+  const refreshTokens = new Map<string, { installKey: string; orgWide: boolean; used: boolean }>();
+  const codes = new Map<string, { installKey: string; orgWide: boolean; userId: string; redirectUri: string | undefined; used: boolean }>();
+  const oauth = options.oauth ? { ...options.oauth } : undefined;
+  const randomPart = () => Math.random().toString(36).slice(2, 12);
   let counter = 0;
   let base = "";
   const limited = new Set(options.rateLimit?.methods ?? ["chat.postMessage"]);
@@ -111,9 +157,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     return body;
   };
 
-  const userJson = (u: FakeUser) => ({
+  const userJson = (u: FakeUser, teamId: string) => ({
     id: u.id,
-    team_id: options.teamId,
+    team_id: teamId,
     name: u.name,
     real_name: u.displayName ?? u.name,
     deleted: u.deleted ?? false,
@@ -124,19 +170,99 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     profile: { display_name: u.displayName ?? "", real_name: u.displayName ?? u.name },
   });
 
-  /** Slack's answer to one method, as `ok` fields or an error code. */
-  function answer(method: string, body: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> | string {
+  /** A new bot token (and refresh token, with rotation on) for an installation. */
+  function issue(installKey: string, orgWide: boolean): { access_token: string; refresh_token?: string; expires_in?: number } {
+    const prefix = orgWide ? "xoxb-org" : "xoxb";
+    const token = `${prefix}-${installKey}-${++counter}-${randomPart()}`;
+    const lifetime = oauth?.tokenLifetimeSeconds;
+    tokens.set(token, { installKey, orgWide, revoked: false, ...(lifetime !== undefined ? { expiresAt: Date.now() + lifetime * 1000 } : {}) });
+    if (lifetime === undefined) return { access_token: token };
+    const refresh = `xoxe-1-${installKey}-${++counter}-${randomPart()}`;
+    refreshTokens.set(refresh, { installKey, orgWide, used: false });
+    return { access_token: token, refresh_token: refresh, expires_in: lifetime };
+  }
+
+  /** The workspace a bot token acts in: its own, or for an org-wide token the team_id the call names. */
+  function workspaceOf(issued: IssuedToken, body: Record<string, unknown>): FakeWorkspace | string {
+    if (!issued.orgWide) return workspaces.get(issued.installKey) ?? "team_not_found";
+    const teamId = typeof body.team_id === "string" ? body.team_id : "";
+    if (!teamId) return "missing_argument";
+    const workspace = workspaces.get(teamId);
+    return workspace && workspace.enterprise?.id === issued.installKey ? workspace : "team_access_not_granted";
+  }
+
+  /** oauth.v2.access: a code from the authorize redirect, or a refresh token (grant_type=refresh_token). */
+  function oauthAccess(body: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> | string {
+    if (!oauth) return "unknown_method";
+    let clientId = body.client_id;
+    let clientSecret = body.client_secret;
+    if (authorization?.startsWith("Basic ")) [clientId, clientSecret] = Buffer.from(authorization.slice(6), "base64").toString().split(":");
+    if (clientId !== oauth.clientId) return "invalid_client_id";
+    if (clientSecret !== oauth.clientSecret) return "bad_client_secret";
+    if (body.grant_type === "refresh_token") {
+      const refresh = refreshTokens.get(String(body.refresh_token));
+      if (!refresh || refresh.used) return "invalid_refresh_token";
+      // Slack's refresh tokens are single-use: the old one is revoked as the new pair is issued.
+      refresh.used = true;
+      const issued = issue(refresh.installKey, refresh.orgWide);
+      return { app_id: oauth.appId, token_type: "bot", ...issued, ...(refresh.orgWide ? { enterprise: { id: refresh.installKey } } : { team: { id: refresh.installKey } }) };
+    }
+    const grant = codes.get(String(body.code));
+    if (!grant || grant.used) return "invalid_code";
+    if (grant.redirectUri !== undefined && body.redirect_uri !== grant.redirectUri) return "bad_redirect_uri";
+    grant.used = true;
+    const workspace = grant.orgWide ? undefined : workspaces.get(grant.installKey);
+    const enterprise = grant.orgWide ? [...workspaces.values()].find((w) => w.enterprise?.id === grant.installKey)?.enterprise : workspace?.enterprise;
+    const bot = grant.orgWide ? [...workspaces.values()].find((w) => w.enterprise?.id === grant.installKey)! : workspace!;
+    return {
+      app_id: oauth.appId,
+      authed_user: { id: grant.userId },
+      scope: "commands,chat:write,im:write,mpim:write,users:read,channels:read,groups:read,files:write",
+      token_type: "bot",
+      bot_user_id: bot.botUserId,
+      team: workspace ? { id: workspace.teamId, name: workspace.teamName } : null,
+      enterprise: enterprise ?? null,
+      is_enterprise_install: grant.orgWide,
+      ...issue(grant.installKey, grant.orgWide),
+    };
+  }
+
+  /** Slack's answer to one method, as `ok` fields or an error code; `team` says whose token it was. */
+  function answer(method: string, body: Record<string, unknown>, authorization: string | undefined): { result: Record<string, unknown> | string; team?: string } {
     const token = authorization?.replace(/^Bearer /, "");
     if (method === "apps.connections.open") {
-      return token && token === options.appToken ? { url: `${base.replace(/^http/, "ws")}socket` } : "invalid_auth";
+      return { result: token && token === options.appToken ? { url: `${base.replace(/^http/, "ws")}socket` } : "invalid_auth" };
     }
-    if (token !== options.botToken) return token ? "invalid_auth" : "not_authed";
+    if (method === "oauth.v2.access") return { result: oauthAccess(body, authorization) };
+    const issued = token ? tokens.get(token) : undefined;
+    if (!issued) return { result: token ? "invalid_auth" : "not_authed" };
+    if (issued.revoked) return { result: "token_revoked" };
+    if (issued.expiresAt !== undefined && issued.expiresAt <= Date.now()) return { result: "token_expired" };
+    if (method === "auth.test" && issued.orgWide && typeof body.team_id !== "string") {
+      const org = [...workspaces.values()].find((w) => w.enterprise?.id === issued.installKey)!;
+      return { result: { url: "https://fake-org.enterprise.slack.test/", team: "", user: "warmpath", team_id: "", enterprise_id: issued.installKey, user_id: org.botUserId, bot_id: org.botId, is_enterprise_install: true } };
+    }
+    const workspace = workspaceOf(issued, body);
+    if (typeof workspace === "string") return { result: workspace };
+    return { result: methodIn(workspace, method, body), team: workspace.teamId };
+  }
+
+  function methodIn(workspace: FakeWorkspace, method: string, body: Record<string, unknown>): Record<string, unknown> | string {
+    const users = usersOf.get(workspace.teamId)!;
     switch (method) {
       case "auth.test":
-        return { url: "https://fake.slack.test/", team: options.teamName, user: "warmpath", team_id: options.teamId, user_id: options.botUserId, bot_id: options.botId };
+        return {
+          url: "https://fake.slack.test/",
+          team: workspace.teamName,
+          user: "warmpath",
+          team_id: workspace.teamId,
+          user_id: workspace.botUserId,
+          bot_id: workspace.botId,
+          ...(workspace.enterprise ? { enterprise_id: workspace.enterprise.id } : {}),
+        };
       case "users.info": {
         const user = users.get(String(body.user));
-        return user ? { user: userJson(user) } : "user_not_found";
+        return user ? { user: userJson(user, workspace.teamId) } : "user_not_found";
       }
       case "conversations.open": {
         const ids = (typeof body.users === "string" ? body.users : "")
@@ -149,16 +275,16 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
           if (user.deleted) return "user_disabled";
         }
         const id = ids.length === 1 ? `D${ids[0]}` : `G${[...ids].sort().join("")}`;
-        conversations.add(id);
+        conversations.add(`${workspace.teamId}:${id}`);
         return { channel: { id } };
       }
       case "chat.postMessage": {
         const channel = typeof body.channel === "string" ? body.channel : "";
-        const known = options.channels[channel];
-        if (!conversations.has(channel) && !known) return "channel_not_found";
+        const known = workspace.channels[channel];
+        if (!conversations.has(`${workspace.teamId}:${channel}`) && !known) return "channel_not_found";
         if (known && !known.botIsMember) return "not_in_channel";
         const ts = `${1_800_000_000 + ++counter}.000100`;
-        return { channel, ts, message: { type: "message", text: body.text, blocks: body.blocks, user: options.botUserId, bot_id: options.botId, ts } };
+        return { channel, ts, message: { type: "message", text: body.text, blocks: body.blocks, user: workspace.botUserId, bot_id: workspace.botId, ts } };
       }
       case "views.publish":
         return { view: { id: `V${++counter}`, ...(body.view as object) } };
@@ -175,13 +301,47 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     }
   }
 
+  /**
+   * Slack's authorize page, as if the person approved at once: a redirect to the app's redirect URL
+   * with a one-time code and the state unchanged. `team` (Slack's own parameter) picks the workspace;
+   * `enterprise` makes it an org-wide install; `deny=1` plays the person pressing Cancel.
+   */
+  function authorizePage(url: URL): { status: number; location?: string; text?: string } {
+    const q = url.searchParams;
+    if (!oauth || q.get("client_id") !== oauth.clientId) return { status: 400, text: "invalid_client_id" };
+    const redirect = q.get("redirect_uri") ?? oauth.redirectUrl;
+    if (!redirect) return { status: 400, text: "no redirect_uri and none configured" };
+    if (oauth.redirectUrl && redirect !== oauth.redirectUrl) return { status: 400, text: "bad_redirect_uri" };
+    const back = new URL(redirect);
+    const state = q.get("state");
+    if (state !== null) back.searchParams.set("state", state);
+    if (q.get("deny") === "1") {
+      back.searchParams.set("error", "access_denied");
+      return { status: 302, location: back.toString() };
+    }
+    const enterprise = q.get("enterprise");
+    const teamId = q.get("team") ?? options.teamId;
+    if (!enterprise && !workspaces.has(teamId)) return { status: 400, text: "team_not_found" };
+    const code = `code-${++counter}-${randomPart()}`;
+    codes.set(code, { installKey: enterprise ?? teamId, orgWide: enterprise !== null, userId: q.get("user") ?? "UINSTALLER", redirectUri: q.get("redirect_uri") ?? undefined, used: false });
+    back.searchParams.set("code", code);
+    return { status: 302, location: back.toString() };
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const path = url.pathname;
       const authorization = req.headers.authorization;
+      if (path === "/oauth/v2/authorize") {
+        const page = authorizePage(url);
+        record({ kind: "authorize", name: path, body: Object.fromEntries(url.searchParams), authorization, outcome: page.status === 302 ? "ok" : String(page.text) });
+        res.writeHead(page.status, page.location ? { location: page.location } : { "content-type": "text/plain" }).end(page.text ?? "");
+        return;
+      }
       if (path.startsWith("/respond/")) {
         // Slack forgets a response_url after 30 minutes or 5 uses; /respond/expired-* plays one of those.
         const expired = path.startsWith("/respond/expired-");
@@ -216,9 +376,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
         res.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfter) }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
-      const result = answer(method, body, authorization);
+      const { result, team } = answer(method, body, authorization);
       const ok = typeof result !== "string";
-      record({ kind: "api", name: method, body, authorization, outcome: ok ? "ok" : result, ...(ok ? { result } : {}) });
+      record({ kind: "api", name: method, body, authorization, outcome: ok ? "ok" : result, ...(ok ? { result } : {}), ...(team ? { team } : {}) });
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ok ? { ok: true, ...result } : { ok: false, error: result }));
     });
   });
@@ -275,6 +435,27 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     /** Waits for the answer posted to a response_url. */
     response(id: string, what = `answer on response_url ${id}`): Promise<Recorded> {
       return this.waitFor((r) => r.kind === "response" && r.name === `/respond/${id}`, what);
+    },
+    /** The app's redirect URL, as set in its OAuth & Permissions page. */
+    setRedirectUrl(url: string) {
+      if (!oauth) throw new Error("the fake has no OAuth app");
+      oauth.redirectUrl = url;
+    },
+    /** Token rotation on (tokens live this many seconds) or off (undefined) for tokens issued from now on. */
+    setTokenLifetime(seconds: number | undefined) {
+      if (!oauth) throw new Error("the fake has no OAuth app");
+      oauth.tokenLifetimeSeconds = seconds;
+    },
+    /** Bot tokens issued for an installation (team id, or enterprise id for an org-wide one), oldest first. */
+    tokensOf: (installKey: string) => [...tokens.entries()].filter(([token, t]) => t.installKey === installKey && token !== options.botToken).map(([token]) => token),
+    /** Uninstalls the app (or revokes its tokens) as Slack does: every token of the installation stops working. */
+    revokeTokens(installKey: string) {
+      for (const token of tokens.values()) if (token.installKey === installKey) token.revoked = true;
+      for (const refresh of refreshTokens.values()) if (refresh.installKey === installKey) refresh.used = true;
+    },
+    /** Makes the installation's current tokens expire now (as if 12 hours had passed). */
+    expireTokens(installKey: string) {
+      for (const token of tokens.values()) if (token.installKey === installKey && token.expiresAt !== undefined) token.expiresAt = Date.now() - 1;
     },
     /** Socket Mode connections open now. */
     socketCount: () => sockets.size,

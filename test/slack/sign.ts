@@ -39,6 +39,9 @@ export function slashCommandBody(fields: {
   teamDomain: string;
   channelId: string;
   responseUrl: string;
+  /** An Enterprise Grid org; with `orgWide`, the app is installed org-wide. */
+  enterpriseId?: string;
+  orgWide?: boolean;
 }): string {
   return new URLSearchParams({
     token: "verification-token-unused",
@@ -51,7 +54,8 @@ export function slashCommandBody(fields: {
     command: fields.command,
     text: fields.text,
     api_app_id: "A0WARMPATH",
-    is_enterprise_install: "false",
+    is_enterprise_install: String(fields.orgWide ?? false),
+    ...(fields.enterpriseId ? { enterprise_id: fields.enterpriseId, enterprise_name: "Grid Org" } : {}),
     response_url: fields.responseUrl,
     trigger_id: "1337.42.abcdef",
   }).toString();

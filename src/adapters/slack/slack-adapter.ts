@@ -101,12 +101,15 @@ const DEFAULT_API_URL = "https://slack.com/api/";
 const API_TIMEOUT_MS = 15_000;
 
 /** Bolt's logger interface over ours, so Bolt's and the Web API's lines are scrubbed of secrets like every other. */
-function boltLogger(logger: Logger): BoltLogger {
+function boltLogger(logger: Logger, secrets: string[] = []): BoltLogger {
   const line = (parts: unknown[]) =>
-    parts
-      .map((part) => (part instanceof Error ? part.message : typeof part === "string" ? part : JSON.stringify(part) ?? String(part)))
-      .join(" ")
-      .replace(TOKEN_PATTERN, "[redacted token]");
+    secrets.reduce(
+      (text, secret) => text.split(secret).join("[redacted]"),
+      parts
+        .map((part) => (part instanceof Error ? part.message : typeof part === "string" ? part : JSON.stringify(part) ?? String(part)))
+        .join(" ")
+        .replace(TOKEN_PATTERN, "[redacted token]"),
+    );
   return {
     debug: (...parts) => logger.debug(`slack: ${line(parts)}`),
     info: (...parts) => logger.info(`slack: ${line(parts)}`),
@@ -161,7 +164,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   if (!options.botToken === !options.oauth) throw new AppError("SLACK.START", "Slack needs either a bot token (one workspace) or OAuth settings (distribution), not both.");
   if (options.oauth && options.appToken) throw new AppError("SLACK.START", "Socket Mode (SLACK_APP_TOKEN) serves one workspace: distribution through OAuth needs HTTP mode.");
   const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/?$/, "/");
-  const bolt = boltLogger(logger);
+  // The Web API's debug lines show request bodies: oauth.v2.access carries the client secret.
+  const bolt = boltLogger(logger, options.oauth ? [options.oauth.clientSecret, options.oauth.stateSecret] : []);
   // No retries and no silent queueing: a 429 surfaces as an error with Retry-After, and the outbox's
   // Postgres-backed schedule is the one that waits (a restart keeps it; an in-memory queue would not).
   const clientOptions = (): webApi.WebClientOptions => ({
