@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
+import { preparedFor } from "../prepared.js";
 import { clubLinks, clubs, members, platformUsers } from "../schema/index.js";
 import type { MemberRow } from "./members.js";
 import type { ClubRef } from "../../core/types.js";
@@ -34,6 +35,21 @@ export async function findClub(db: Db, ref: Pick<ClubRef, "platform" | "external
   return rows[0]?.club;
 }
 
+const clubAndMember = preparedFor((db) =>
+  db
+    .select({ club: clubs, member: members })
+    .from(clubLinks)
+    .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
+    .leftJoin(
+      platformUsers,
+      and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, sql.placeholder("platform")), eq(platformUsers.platformUserId, sql.placeholder("platformUserId"))),
+    )
+    .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
+    .where(and(eq(clubLinks.platform, sql.placeholder("platform")), eq(clubLinks.externalId, sql.placeholder("externalId"))))
+    .limit(1)
+    .prepare("warmpath_club_and_member"),
+);
+
 /**
  * The club a platform names and the member behind one of its accounts, in one round trip: what every
  * command starts with. Undefined when the club is new; `member` undefined when the account is.
@@ -43,17 +59,7 @@ export async function findClubAndMember(
   ref: Pick<ClubRef, "platform" | "externalId">,
   platformUserId: string,
 ): Promise<{ club: ClubRow; member: MemberRow | undefined } | undefined> {
-  const rows = await db
-    .select({ club: clubs, member: members })
-    .from(clubLinks)
-    .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
-    .leftJoin(
-      platformUsers,
-      and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, ref.platform), eq(platformUsers.platformUserId, platformUserId)),
-    )
-    .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
-    .where(and(eq(clubLinks.platform, ref.platform), eq(clubLinks.externalId, ref.externalId)))
-    .limit(1);
+  const rows = await clubAndMember(db).execute({ platform: ref.platform, externalId: ref.externalId, platformUserId });
   const row = rows[0];
   return row ? { club: row.club, member: row.member ?? undefined } : undefined;
 }

@@ -1,12 +1,22 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { insertedNotUpdated } from "./network.js";
 import type { Db } from "../client.js";
+import { preparedFor } from "../prepared.js";
 import { companies, goals, members, targets, type MemberStatus, type TargetStage } from "../schema/index.js";
 
 /** Furthest along first: offer, interviewing, applied, contacting, researching. */
 const stageOrder = sql<number>`case ${targets.stage} when 'offer' then 0 when 'interviewing' then 1 when 'applied' then 2 when 'contacting' then 3 else 4 end`;
 
 export type GoalRow = typeof goals.$inferSelect;
+
+const goalsOfWeekQuery = preparedFor((db) =>
+  db
+    .select()
+    .from(goals)
+    .where(and(eq(goals.clubId, sql.placeholder("clubId")), eq(goals.memberId, sql.placeholder("memberId")), eq(goals.isoWeek, sql.placeholder("isoWeek"))))
+    .orderBy(asc(goals.createdAt), asc(goals.id))
+    .prepare("warmpath_goals_of_week"),
+);
 
 /** A member's weekly goals and target companies. */
 export function planStore(db: Db, clubId: number) {
@@ -18,11 +28,7 @@ export function planStore(db: Db, clubId: number) {
 
     /** In the order they were set: the list numbers `goal done <n>` refers to. */
     async goalsOfWeek(memberId: number, isoWeek: string): Promise<GoalRow[]> {
-      return db
-        .select()
-        .from(goals)
-        .where(and(eq(goals.clubId, clubId), eq(goals.memberId, memberId), eq(goals.isoWeek, isoWeek)))
-        .orderBy(asc(goals.createdAt), asc(goals.id));
+      return goalsOfWeekQuery(db).execute({ clubId, memberId, isoWeek });
     },
 
     /** Marks a goal done, or open again (`goal undo`). */

@@ -1,0 +1,21 @@
+import type { Db } from "./client.js";
+
+/**
+ * A hot query built once per database handle and run as a named prepared statement: drizzle
+ * builds its SQL once (building costs more CPU than a command's own work), and Postgres parses
+ * and plans it once per connection. Values are `sql.placeholder(...)`s filled at `execute()`.
+ *
+ * The handle is the pool's (built once for the process) or a transaction's (built once for it;
+ * the connection still skips parsing a statement it has prepared before). PGlite ignores the name.
+ */
+export function preparedFor<Q>(build: (db: Db) => Q): (db: Db) => Q {
+  const built = new WeakMap<Db, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (query === undefined) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
+  };
+}
