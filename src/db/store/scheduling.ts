@@ -17,7 +17,7 @@ import {
 } from "../schema/index.js";
 import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabulary.js";
 import type { MemberRow } from "./members.js";
-import { pairKey } from "../../core/services/matching.js";
+import { pairSet, type PairSet } from "../../core/services/matching.js";
 
 /** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
 export async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
@@ -262,11 +262,11 @@ export function schedulingStore(db: Db, clubId: number) {
     },
 
     /**
-     * Paths to leave alone, as `pairKey(member, helper, company)`: suggested since `since`; asked
+     * Paths (member, helper, company) to leave alone: suggested since `since`; asked
      * about that company since `since` (whatever the answer), still waiting for an answer, or
      * declined (for good).
      */
-    async pairsToSkip(since: Date): Promise<Set<string>> {
+    async pairsToSkip(since: Date): Promise<PairSet> {
       const suggested = await db
         .select({ memberId: matchSuggestions.memberId, helperId: matchSuggestions.helperId, companyId: matchSuggestions.companyId })
         .from(matchSuggestions)
@@ -284,16 +284,16 @@ export function schedulingStore(db: Db, clubId: number) {
             ),
           ),
         );
-      return new Set([...suggested, ...asked].map((p) => pairKey(p.memberId, p.helperId, p.companyId)));
+      return pairSet([...suggested, ...asked].map((p) => [p.memberId, p.helperId, p.companyId] as const));
     },
 
-    /** Team-ups suggested since `since`, as `pairKey(member, buddy, company)`. */
-    async teamUpsToSkip(since: Date): Promise<Set<string>> {
+    /** Team-ups (member, buddy, company) suggested since `since`. */
+    async teamUpsToSkip(since: Date): Promise<PairSet> {
       const rows = await db
         .select({ memberId: matchSuggestions.memberId, buddyId: matchSuggestions.helperId, companyId: matchSuggestions.companyId })
         .from(matchSuggestions)
         .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since), isTeamUp));
-      return new Set(rows.map((r) => pairKey(r.memberId, r.buddyId, r.companyId)));
+      return pairSet(rows.map((r) => [r.memberId, r.buddyId, r.companyId] as const));
     },
 
     /** Suggestions older than the repeat window have done their job; they are not kept. */

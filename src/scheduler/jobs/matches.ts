@@ -27,8 +27,10 @@ export const matches: Job = async (ctx) => {
   if (seekers.length === 0) return 0;
   const seekerRows = await ctx.store.members.getMany([...new Set(seekers.map((x) => x.memberId))]);
   const names = new Map(seekerRows.map((m) => [m.id, m.displayName]));
+  const companyNames = new Map(seekers.map((x) => [x.companyId, x.company]));
   const recipients = new Set(seekerRows.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
   const ties = await s.helperTies([...new Set(seekers.map((x) => x.companyId))], ctx.now);
+  const helperNames = new Map(ties.map((t) => [t.memberId, t.displayName]));
   const lastHelped = await s.lastHelped();
   const repeatWindow = new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK);
   await s.pruneSuggestions(repeatWindow);
@@ -55,11 +57,11 @@ export const matches: Job = async (ctx) => {
     ctx,
     members,
     (member) => {
-      const mine = suggestionsOf.get(member.id) ?? [];
+      const mine = (suggestionsOf.get(member.id) ?? []).map((x) => ({ ...x, helperName: helperNames.get(x.helperId)!, company: companyNames.get(x.companyId)! }));
       const pals = buddies.get(member.id) ?? [];
       const lines: string[] = [];
       if (mine.length) lines.push(`Warm paths to your targets this week:\n${mine.map((x) => `• ${x.helperName} ${RELATION_PHRASES[x.relation]} ${x.company}`).join("\n")}`);
-      if (pals.length) lines.push(`Aiming at the same companies, with no path yet (team up?):\n${pals.map((p) => `• ${names.get(p.memberId) ?? "a member"}: ${p.company}`).join("\n")}`);
+      if (pals.length) lines.push(`Aiming at the same companies, with no path yet (team up?):\n${pals.map((p) => `• ${names.get(p.memberId) ?? "a member"}: ${companyNames.get(p.companyId)}`).join("\n")}`);
       const buttons: Button[] = mine
         .map((x) => ({ label: `Ask ${x.helperName} about ${x.company}`.slice(0, 75), command: `intro ${memberRef(x.helperId)} ${x.company}`, style: "primary" as const }))
         .filter((b) => b.command.length <= 100);
