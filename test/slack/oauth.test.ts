@@ -444,18 +444,34 @@ describe.each(backends)("Slack distribution (OAuth) on $name", (backend) => {
     expect(fake.recorded.slice(mark)).toEqual([]);
   });
 
-  it("another instance that still holds an uninstalled workspace's token stops on Slack's answer and reads the installation again", async () => {
+  it("another instance that still holds an uninstalled workspace's token reads the installation again on Slack's refusal and stops", async () => {
     const other = await startInstance();
     await install({ team: GAMMA.teamId, user: "UGA1" });
     const club = await address("T0GAMMA");
-    await other.adapter.port.sendDirect(club, "UGA1", hello); // cached in the other instance now
+    await other.adapter.port.sendDirect(club, "UGA1", hello); // the token is cached in the other instance now
     fake.revokeTokens("T0GAMMA");
     await event("T0GAMMA", { type: "app_uninstalled" }); // seen by the first instance only
-    const first = other.adapter.port.sendDirect(club, "UGA1", hello);
-    await expect(first).rejects.toMatchObject({ permanent: true, message: expect.stringContaining("token_revoked") });
     const mark = fake.mark();
-    await expect(other.adapter.port.sendDirect(club, "UGA1", hello)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/uninstalled/) });
-    expect(fake.recorded.slice(mark)).toEqual([]);
+    await expect(other.adapter.port.sendDirect(club, "UGA1", hello)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/uninstalled from Slack workspace T0GAMMA/) });
+    expect(fake.recorded.slice(mark).map((r) => `${r.name} ${r.outcome}`)).toEqual(["conversations.open token_revoked"]);
+    const later = fake.mark();
+    await expect(other.adapter.port.sendDirect(club, "UGA1", hello)).rejects.toMatchObject({ permanent: true });
+    expect(fake.recorded.slice(later)).toEqual([]);
+  });
+
+  it("an instance holding the token from before a reinstall delivers with the new one, without losing the message", async () => {
+    const other = await startInstance();
+    const club = await address("T0ALPHA");
+    await other.adapter.port.sendDirect(club, "UAL2", hello);
+    // Uninstalled and installed again through the first instance, between two deliveries of the other.
+    fake.revokeTokens("T0ALPHA");
+    await event("T0ALPHA", { type: "app_uninstalled" });
+    await install({ team: ALPHA.teamId, user: "UAL1" });
+    const mark = fake.mark();
+    await other.adapter.port.sendDirect(club, "UAL2", hello);
+    const tokens = fake.tokensOf("T0ALPHA");
+    const calls = fake.recorded.slice(mark).map((r) => `${r.name} ${r.outcome} ${tokenOf(r) === tokens[tokens.length - 1] ? "new" : "old"}`);
+    expect(calls).toEqual(["conversations.open token_revoked old", "conversations.open ok new", "chat.postMessage ok new"]);
   });
 
   it("an org-wide Enterprise Grid install serves each workspace of the org with the org's token, club by club", async () => {

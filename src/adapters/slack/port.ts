@@ -102,15 +102,16 @@ export function slackConversations(client: webApi.WebClient): SlackConversations
   return { openConversation, post, upload };
 }
 
-/** One workspace's client, or how to find the client of a club's workspace (one per installation). */
-export type SlackClients = webApi.WebClient | ((club: ClubAddress) => Promise<webApi.WebClient>);
+/**
+ * One workspace's client, or how to find the client of a club's workspace (one per installation).
+ * `fresh` asks for the installation as stored now, past any cache: Slack has just refused the token.
+ */
+export type SlackClients = webApi.WebClient | ((club: ClubAddress, options: { fresh: boolean }) => Promise<webApi.WebClient>);
 
 export type SlackPort = MessengerPort;
 
 export interface SlackPortOptions {
   deliveriesPerMinute?: number;
-  /** Slack rejected a workspace's token (see TOKEN_ERRORS): forget what is cached for it. */
-  onTokenRejected?: (club: ClubAddress, code: string) => void;
 }
 
 /**
@@ -121,19 +122,24 @@ export interface SlackPortOptions {
  * fails at once and for good, without a call to Slack (`clients` throws a permanent DeliveryError).
  */
 export function createSlackPort(clients: SlackClients, options: SlackPortOptions = {}): SlackPort {
-  const clientOf = typeof clients === "function" ? clients : async () => clients;
+  const clientOf = typeof clients === "function" ? clients : undefined;
 
-  /** Runs a delivery with the club's client; a rejected token also tells `onTokenRejected`. */
+  /**
+   * Runs a delivery with the club's client. When Slack refuses the token (another instance saw the
+   * uninstall, refreshed the token, or a reinstall replaced it), the installation is read again:
+   * uninstalled fails for good, a new token gets one more try.
+   */
   async function inWorkspace<T>(club: ClubAddress, run: (conversations: SlackConversations) => Promise<T>): Promise<T> {
-    const client = await clientOf(club);
+    if (!clientOf) return run(slackConversations(clients as webApi.WebClient));
+    const client = await clientOf(club, { fresh: false });
     try {
       return await run(slackConversations(client));
     } catch (error) {
-      if (error instanceof DeliveryError) {
-        const code = slackCode(error);
-        if (code && TOKEN_ERRORS.has(code)) options.onTokenRejected?.(club, code);
-      }
-      throw error;
+      const code = error instanceof DeliveryError ? slackCode(error) : undefined;
+      if (!code || !TOKEN_ERRORS.has(code)) throw error;
+      const fresh = await clientOf(club, { fresh: true });
+      if (fresh === client) throw error;
+      return run(slackConversations(fresh));
     }
   }
 

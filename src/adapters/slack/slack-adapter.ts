@@ -223,7 +223,11 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   }
 
   /** A delivery's client: the club's own workspace's, or a permanent failure, without calling Slack, where Warmpath is uninstalled. */
-  const clientOfClub = async (club: { externalId: string }): Promise<webApi.WebClient> => {
+  const clientOfClub = async (club: { externalId: string }, { fresh }: { fresh: boolean }): Promise<webApi.WebClient> => {
+    if (fresh) {
+      logger.info("slack refused a workspace's token; reading its installation again", { team: club.externalId });
+      workspaces!.forget(club.externalId);
+    }
     try {
       return (await workspaces!.bot(club.externalId)).client;
     } catch (error) {
@@ -231,14 +235,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       throw new DeliveryError(`Slack installation of workspace ${club.externalId} could not be read: ${error instanceof Error ? error.message : String(error)}`, { permanent: false, cause: error });
     }
   };
-  const port = createSlackPort(single ? single.client : clientOfClub, {
-    ...(options.deliveriesPerMinute ? { deliveriesPerMinute: options.deliveriesPerMinute } : {}),
-    // Slack refused a token another instance may know is gone (uninstalled, refreshed): read it again next time.
-    onTokenRejected: (club, code) => {
-      logger.info("slack token rejected; installation will be read again", { team: club.externalId, code });
-      workspaces?.forget(club.externalId);
-    },
-  });
+  const port = createSlackPort(single ? single.client : clientOfClub, options.deliveriesPerMinute ? { deliveriesPerMinute: options.deliveriesPerMinute } : {});
   const users = createUserDirectory(single?.client, { logger });
   let running = false;
   let socketConnected = false;
