@@ -761,8 +761,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     };
   }
 
-  function interact(type: number, context: Json, data: Json): FakeInteraction {
-    if (endpoint.urls.length === 0 && sockets.length === 0) throw new Error("no bot is connected to the fake gateway, and no interactions endpoint is set");
+  function newInteraction(type: number, context: Json, data: Json): FakeInteraction {
     const interaction: FakeInteraction = { id: snowflake(), token: `aW50ZXJhY3Rpb24${randomBytes(24).toString("base64url")}`, type, payload: {}, dispatchedAt: 0, answers: [] };
     interaction.payload = {
       id: interaction.id,
@@ -776,6 +775,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       ...context,
       ...data,
     };
+    return interaction;
+  }
+
+  function interact(type: number, context: Json, data: Json): FakeInteraction {
+    if (endpoint.urls.length === 0 && sockets.length === 0) throw new Error("no bot is connected to the fake gateway, and no interactions endpoint is set");
+    const interaction = newInteraction(type, context, data);
     interactions.set(interaction.id, interaction);
     if (endpoint.urls.length > 0) {
       deliverOverHttp(interaction, endpoint.urls[endpoint.next++ % endpoint.urls.length]!);
@@ -938,6 +943,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
     ): FakeInteraction {
       const appPermissions = opts.botCannotOpenThreads ? MEMBER_PERMISSIONS & ~(PERMISSION.createPrivateThreads | PERMISSION.sendMessagesInThreads) : MEMBER_PERMISSIONS;
       return interact(2, guildContext(guild.id, user, opts.channelId, appPermissions), buildOptions(guild.id, commandName, values));
+    },
+
+    /** The payload of `/jobclub <command>` as Discord would send it, sent nowhere: for hand-made requests. */
+    commandPayload(guild: FakeGuild, user: FakeUser, commandName: string, values: Record<string, string | number | undefined> = {}): Json {
+      return newInteraction(2, guildContext(guild.id, user), buildOptions(guild.id, commandName, values)).payload;
     },
 
     /** A raw chat-input interaction, for payloads Discord's client would never build. */

@@ -27,8 +27,9 @@ export interface World<A extends DiscordAdapter | DiscordInteractionsAdapter = D
   clock: Clock;
   /** Every log line, unscrubbed: a test can prove the token never reaches one. */
   logs: string[];
-  /** HTTP mode: the Interactions Endpoint URL Discord POSTs to. */
+  /** HTTP mode: the Interactions Endpoint URL Discord POSTs to, on this web server. */
   url?: string;
+  web?: HttpServer;
   /** `/jobclub <command>` typed by a member; resolves to what they see. */
   run(user: FakeUser, command: string, values?: Record<string, string | number | undefined>, opts?: { channelId?: string; botCannotOpenThreads?: boolean }): Promise<FinalAnswer>;
   stop(): Promise<void>;
@@ -140,6 +141,7 @@ export async function startWorld(database: Database, options: WorldOptions & { m
       dispatcher: instance.dispatcher,
       logs: instance.logs,
       url: instance.url,
+      web: instance.web,
       async stop() {
         await instance.stop();
         await fake.close();

@@ -67,6 +67,8 @@ export function createDiscordInteractionsAdapter(options: DiscordInteractionsAda
   const base = api ? { api } : {};
   const rest = new REST(base).setToken(options.token);
   const reads = new REST({ ...base, retries: 2, rejectOnRateLimit: (limit) => limit.timeToReset > READ_MAX_WAIT_MS }).setToken(options.token);
+  // The health probe reports what Discord answers now: no retries to hide a failure, no long waits.
+  const probeRest = new REST({ ...base, retries: 0, timeout: 5_000, rejectOnRateLimit: () => true }).setToken(options.token);
   rest.on(RESTEvents.RateLimited, (info) => logger.info("discord rate limit: waiting", { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
   let botUserId: string | undefined;
   const guilds = createRestGuilds({
@@ -122,7 +124,7 @@ export function createDiscordInteractionsAdapter(options: DiscordInteractionsAda
 
   async function checkRest(): Promise<boolean> {
     try {
-      await rest.get(Routes.user());
+      await probeRest.get(Routes.user());
       restUp = true;
     } catch (error) {
       if (restUp) logger.warn("discord: the REST API stopped answering", { error: describeError(error) });

@@ -33,8 +33,8 @@ import { wireFiles, wireMessage } from "./wire.js";
 
 /**
  * Discord drops an interaction not answered within 3 s of sending it. Commands that finish sooner are
- * answered directly; slower ones get a "thinking…" answer at this mark and an edit when done, which
- * leaves room for the network both ways.
+ * answered directly (one round trip, no extra REST call); slower ones get a "thinking…" answer at
+ * this mark and an edit when done, which leaves room for the network both ways.
  */
 export const DEFAULT_DEFER_AFTER_MS = 1500;
 
@@ -237,8 +237,11 @@ export function createInteractionHandler(options: InteractionHandlerOptions): In
    * a file is deferred too where the first answer can't carry files (HTTP), and arrives as the edit.
    */
   async function answer(a: Answering, work: Promise<Reply>): Promise<void> {
+    // Its failure is met below, where it is awaited; it must not count as unhandled while the defer is on its way.
+    work.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
-    const early = await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deferAfterMs)))]);
+    // 0 defers every answer at once: the "thinking…" first, then the reply as its edit.
+    const early = deferAfterMs <= 0 ? undefined : await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deferAfterMs)))]);
     clearTimeout(timer);
     if (early) {
       const message = renderReply(early);
