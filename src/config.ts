@@ -71,7 +71,7 @@ export const configSchema = z
     };
     requireWith("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET");
     if (env.SLACK_SIGNING_SECRET !== undefined && env.SLACK_BOT_TOKEN === undefined && env.SLACK_CLIENT_ID === undefined) {
-      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (an app any workspace installs) is required when SLACK_SIGNING_SECRET is set" });
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (or SLACK_CLIENT_ID and its settings, for an app any workspace installs)" });
     }
     requireWith("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN");
     if (env.SLACK_BOT_TOKEN !== undefined && env.SLACK_CLIENT_ID !== undefined) {
