@@ -11,12 +11,12 @@ import { buildDigest } from "../services/digest.js";
 import { tokenize } from "../tokenize.js";
 import { describeSchedule, parseSchedule, scheduleOf } from "../schedule-spec.js";
 import type { ClubLinkRow } from "../../db/store/linking.js";
-import { PLATFORM_NAMES } from "../services/linking.js";
+import { createClubCode, PLATFORM_NAMES, redeemClubCode, unlinkPlatform } from "../services/linking.js";
 
 /** What clears the organiser list. */
 const CLEAR_WORDS = new Set(["none", "nobody", "clear", "-", "off"]);
 
-const SETTINGS = ["timezone", ...scheduledJobs, "digest-channel", "nudges", "organisers"] as const;
+const SETTINGS = ["timezone", ...scheduledJobs, "digest-channel", "nudges", "organisers", "link", "unlink"] as const;
 const JOB_LABELS: Record<ScheduledJob, string> = {
   "goals-prompt": "Monday goals prompt",
   "check-in": "Friday check-in",
@@ -50,16 +50,32 @@ function digestChannels(ctx: CommandContext, links: ClubLinkRow[]): string {
 export const config = defineCommand({
   name: "config",
   summary: "Show or change the club's timezone, schedules, digest channel, nudges and organisers (organisers)",
-  usage: `config [timezone <tz> | ${scheduledJobs.join("|")} <day hh:mm|cron|off|on> | digest-channel <#channel|here> | nudges on|off | organisers @a @b|none]`,
-  examples: ["config", "config timezone Europe/Berlin", "config digest mon 09:00", "config matches off", "config matches on", "config digest-channel #job-club", "config nudges off", "config organisers @ana @bob", "config organisers none"],
+  usage: `config [timezone <tz> | ${scheduledJobs.join("|")} <day hh:mm|cron|off|on> | digest-channel <#channel|here> | nudges on|off | organisers @a @b|none | link [code] | unlink <slack|discord>]`,
+  examples: [
+    "config",
+    "config timezone Europe/Berlin",
+    "config digest mon 09:00",
+    "config matches off",
+    "config matches on",
+    "config digest-channel #job-club",
+    "config nudges off",
+    "config organisers @ana @bob",
+    "config organisers none",
+    "config link",
+    "config link K7PM-3QXR",
+    "config unlink discord",
+  ],
   changesSchedule: true,
   args: z.object({
     setting: arg.choice(SETTINGS, { optional: true, label: "setting", description: "What to change" }),
-    value: arg.text({ max: 300, optional: true, label: "value", description: "The new value, e.g. Europe/Berlin, mon 09:00, off, on, here, @a @b, none" }),
+    value: arg.text({ max: 300, optional: true, label: "value", description: "The new value: Europe/Berlin, mon 09:00, off, on, here, @a @b, none, a link code, discord" }),
   }),
   async run(ctx, { setting, value }) {
     if (!setting) return showConfig(ctx, "Here is how the club is set up.");
     await requireOrganiser(ctx);
+    // Linking answers on its own: a code to type elsewhere, or what the link or unlink did.
+    if (setting === "link") return value ? redeemClubCode(ctx, value) : createClubCode(ctx);
+    if (setting === "unlink") return unlinkPlatform(ctx, value);
     const now = ctx.clock.now();
     const s = ctx.store.scheduling;
     const need = () => {

@@ -11,6 +11,7 @@ import type { IntroRow, MemberRow } from "../../db/store/club-store.js";
 import { isPaused, memberByMention, nameWithHeadline, pauseNote, timezoneOf } from "../services/members.js";
 import { splitAtKnownCompany } from "../services/companies.js";
 import { DM_LIMITS, enforceLimits } from "../services/rate-limits.js";
+import { roomMessages } from "../services/linking.js";
 import {
   DECLINE_WINDOW_MS,
   DECLINE_WINDOW_WEEKS,
@@ -278,12 +279,13 @@ export const introAccept = defineCommand({
     await ctx.store.intros.update(intro.id, { status: "accepted", respondedAt: now });
     const companyName = (await ctx.store.companies.get(intro.companyId))?.name ?? "the company";
     const tie = (await ctx.store.network.tiesOf(helper.id)).find((t) => t.companyId === intro.companyId);
-    await ctx.send({
-      kind: "room",
-      members: [requester.id, helper.id],
-      reply: roomMessage(intro, requester, helper, companyName, tie ? RELATION_PHRASES[tie.relation] : undefined),
-      dedupeKey: `intro:${intro.number}:room`,
-    });
+    // One room where both are on one platform; across platforms, a DM each naming the other.
+    const room = roomMessage(intro, requester, helper, companyName, tie ? RELATION_PHRASES[tie.relation] : undefined);
+    const messages = await roomMessages(ctx, [requester, helper], room, `intro:${intro.number}:room`);
+    for (const message of messages) await ctx.send(message);
+    if (messages.some((m) => m.kind !== "room")) {
+      return successReply(`Thank you! You and ${requester.displayName} are on different platforms, so I've sent you each the introduction about ${companyName} (#${id}) by DM, with how to reach the other.`);
+    }
     return successReply(`Thank you! I've opened a conversation with you and ${requester.displayName} about ${companyName} (#${id}).`);
   },
 });

@@ -50,6 +50,8 @@ export const win = defineCommand({
     await ctx.store.ledger.addWin(ctx.me.id, text, ctx.clock.now());
     await ctx.send({
       kind: "channel",
+      // Back where it was typed: in a club on two platforms, a channel id means something on one.
+      platform: ctx.platform,
       channelId: ctx.channelId ?? null,
       about: [ctx.me.id],
       reply: { text: `🎉 ${ctx.me.displayName}: ${text}`, visibility: "public", tone: "success" },

@@ -11,6 +11,7 @@ import type { MemberRow } from "../../db/store/club-store.js";
 import { directoryEntries, memberByMention, timezoneOf } from "../services/members.js";
 import { endSentence } from "../services/intros.js";
 import { memberRef, parseMention } from "../mentions.js";
+import { createMemberCode, LINKABLE_PLATFORMS, redeemMemberCode, unlinkAccount } from "../services/linking.js";
 
 function profileReply(ctx: CommandContext, me: MemberRow, heading: string) {
   const tz = timezoneOf(ctx, me);
@@ -58,7 +59,10 @@ export const join = defineCommand({
   },
 });
 
-const KEYWORDS = new Set(["headline", "status", "until", "timezone", "matches", "nudges", "keep-in-touch"]);
+const KEYWORDS = new Set(["headline", "status", "until", "timezone", "matches", "nudges", "keep-in-touch", "link", "unlink"]);
+
+/** `profile link` alone asks for a code; Discord's `link` option takes this word for the same. */
+const NEW_CODE = "new";
 
 /** `profile headline Staff engineer status searching`: each keyword takes the words up to the next keyword. */
 function parseProfile(typed: Token[]): Record<string, string | undefined> {
@@ -67,7 +71,7 @@ function parseProfile(typed: Token[]): Record<string, string | undefined> {
   let key: string | undefined;
   const values: string[] = [];
   const flush = () => {
-    if (key) raw[key] = values.join(" ") || undefined;
+    if (key) raw[key] = values.join(" ") || (key === "link" ? NEW_CODE : undefined);
     values.length = 0;
   };
   const [first] = tokens;
@@ -90,8 +94,9 @@ function parseProfile(typed: Token[]): Record<string, string | undefined> {
 export const profile = defineCommand({
   name: "profile",
   summary: "Show or change your profile and settings, or see a member's profile",
-  usage: "profile [@member] [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off] [nudges on|off] [keep-in-touch <days>]",
-  examples: ["profile", "profile @bob", "profile headline Data engineer", "profile status paused until next friday", "profile timezone Europe/Berlin"],
+  usage:
+    "profile [@member] [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off] [nudges on|off] [keep-in-touch <days>] | profile link [code] | profile unlink <slack|discord>",
+  examples: ["profile", "profile @bob", "profile headline Data engineer", "profile status paused until next friday", "profile timezone Europe/Berlin", "profile link", "profile link K7PM-3QXR", "profile unlink discord"],
   parseText: parseProfile,
   args: z.object({
     member: arg.mention({ optional: true, label: "member", description: "A member whose profile to see (default: yours)" }),
@@ -102,10 +107,19 @@ export const profile = defineCommand({
     matches: arg.choice(["on", "off"], { optional: true, label: "matches", description: "Weekly match suggestions on or off" }),
     nudges: arg.choice(["on", "off"], { optional: true, label: "nudges", description: "Goal prompts and check-ins on or off" }),
     "keep-in-touch": arg.int({ min: 7, max: 365, optional: true, label: "keep-in-touch", description: "Days before a quiet contact is listed in the check-in" }),
+    link: arg.word({ max: 20, optional: true, label: "link", description: "Link your accounts: the code from your other platform, or new to get one" }),
+    unlink: arg.choice(LINKABLE_PLATFORMS, { optional: true, label: "unlink", description: "Which platform's account to separate from your profile again" }),
   }),
-  async run(ctx, { member: mention, ...args }) {
+  async run(ctx, { member: mention, link, unlink, ...args }) {
     const now = ctx.clock.now();
     const changes = Object.values(args).some((v) => v !== undefined);
+    if (link !== undefined || unlink !== undefined) {
+      if (mention || changes || (link !== undefined && unlink !== undefined)) {
+        throw new UserError("PROFILE.LINK_ALONE", "`profile link` and `profile unlink` go on their own.", "profile link [code] | profile unlink <slack|discord>");
+      }
+      if (unlink) return unlinkAccount(ctx, unlink);
+      return link!.toLowerCase() === NEW_CODE ? createMemberCode(ctx) : redeemMemberCode(ctx, link!);
+    }
     if (mention) {
       const member = await memberByMention(ctx, mention);
       if (changes) {

@@ -23,7 +23,13 @@ export function nameWithHeadline(member: Pick<MemberRow, "displayName" | "headli
 /** A member named by a mention (or a bot-written `<@#id>` reference), in this club only. */
 export async function memberByMention(ctx: CommandContext, platformUserId: string): Promise<MemberRow> {
   const memberId = memberIdOfRef(platformUserId);
-  const member = memberId === undefined ? await ctx.store.members.findByPlatformUser(ctx.platform, platformUserId) : await ctx.store.members.get(memberId);
+  let member = memberId === undefined ? await ctx.store.members.findByPlatformUser(ctx.platform, platformUserId) : await ctx.store.members.get(memberId);
+  if (!member && memberId === undefined) {
+    // A member on another platform of a linked club can't be mentioned here: `@bob` finds them by name.
+    const named = await ctx.store.members.findByName(platformUserId);
+    if (named.length > 1) throw new UserError("MEMBER.AMBIGUOUS", `Several members go by “${platformUserId}”: mention the one you mean.`);
+    member = named[0];
+  }
   if (!member) {
     throw new UserError(
       "MEMBER.NOT_FOUND",

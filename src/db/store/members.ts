@@ -26,6 +26,21 @@ export function memberStore(db: Db, clubId: number) {
       return rows[0]?.member;
     },
 
+    /**
+     * Members whose name, without case, spaces or punctuation, is `name` (at most two: enough to
+     * tell one from several). How a member on another platform is named: they can't be mentioned.
+     */
+    async findByName(name: string): Promise<MemberRow[]> {
+      const key = name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+      if (!key) return [];
+      return db
+        .select()
+        .from(members)
+        .where(and(eq(members.clubId, clubId), sql`lower(regexp_replace(${members.displayName}, '[^[:alnum:]]', '', 'g')) = ${key}`))
+        .orderBy(asc(members.id))
+        .limit(2);
+    },
+
     /** Creates the member for a platform account; a concurrent first use of the same account wins quietly. */
     async create(input: { platform: Platform; platformUserId: string; displayName: string; now: Date }): Promise<MemberRow> {
       const [member] = await db

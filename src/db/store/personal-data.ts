@@ -2,7 +2,7 @@ import { and, arrayContains, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client.js";
 import type { OutboundMessage } from "../../core/outbound.js";
-import { activities, clubOrganisers, companies, dashboardSessions, goals, intros, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
+import { activities, clubOrganisers, companies, dashboardSessions, goals, intros, linkCodes, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
 
 /**
  * Every table that holds a member's data, with the columns that point at the member. `export`
@@ -21,6 +21,7 @@ export const personalTables: Array<{ name: string; table: PgTable & { clubId: Pg
   { name: "thanks", table: thanks, memberColumns: [thanks.fromMemberId, thanks.toMemberId] },
   { name: "match_suggestions", table: matchSuggestions, memberColumns: [matchSuggestions.memberId, matchSuggestions.helperId] },
   { name: "club_organisers", table: clubOrganisers, memberColumns: [clubOrganisers.memberId] },
+  { name: "link_codes", table: linkCodes, memberColumns: [linkCodes.memberId] },
   { name: "dashboard_sessions", table: dashboardSessions, memberColumns: [dashboardSessions.memberId] },
 ];
 
