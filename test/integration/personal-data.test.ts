@@ -48,6 +48,7 @@ describe.each(backends)("export and forget-me on $name", (backend) => {
     await h.run("ana", "thanks @bob referral");
     await h.run("cy", "thanks @ana information");
     await h.admin("boss", "config organisers @ana");
+    await h.run("ana", "config link");
     await h.run("ana", "target add Initech");
     await h.run("cy", "network add Initech works");
     expect((await h.runJob("matches")).ran).toBe(true);
