@@ -91,6 +91,7 @@ export interface TeamUp {
 
 const STRENGTH: Record<TieRelation, number> = { works: 30, worked: 20, knows: 10 };
 const RELATIONS: TieRelation[] = ["works", "worked", "knows"];
+const RELATION_CODE: Record<TieRelation, number> = { works: 0, worked: 1, knows: 2 };
 const DAY = 86_400_000;
 
 /** What having helped lately adds to a score: whoever helped most recently answers first. */
@@ -136,13 +137,31 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
   const companyIds = new Int32Array(companyCount);
   for (const [id, index] of companyIndex) companyIds[index] = id;
 
+  // Each recipient's companies, to find their own ties (never a path for them) on the way.
+  const targetsOf = new Map<number, number[]>();
+  for (const seeker of input.seekers) {
+    if (!receives(seeker.memberId)) continue;
+    const c = companyIndex.get(seeker.companyId)!;
+    const list = targetsOf.get(seeker.memberId);
+    if (list) list.push(c);
+    else targetsOf.set(seeker.memberId, [c]);
+  }
+  const ownTies = new Map<number, number[]>();
+
   // Ties bucketed by company (counting sort), each bucket sorted by its packed key.
   const start = new Int32Array(companyCount + 1);
   const tieCompany = new Int32Array(input.ties.length);
   for (let i = 0; i < input.ties.length; i++) {
-    const index = companyIndex.get(input.ties[i]!.companyId);
+    const tie = input.ties[i]!;
+    const index = companyIndex.get(tie.companyId);
     tieCompany[i] = index ?? -1;
-    if (index !== undefined) start[index + 1]!++;
+    if (index === undefined) continue;
+    start[index + 1]!++;
+    if (targetsOf.get(tie.memberId)?.includes(index)) {
+      const own = ownTies.get(tie.memberId);
+      if (own) own.push(index);
+      else ownTies.set(tie.memberId, [index]);
+    }
   }
   for (let c = 0; c < companyCount; c++) start[c + 1]! += start[c]!;
   const keys = new Float64Array(start[companyCount]!);
@@ -154,7 +173,7 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     if (c < 0) continue;
     const tie = input.ties[i]!;
     const score = STRENGTH[tie.relation] + (bonus.get(tie.memberId) ?? 0);
-    keys[fill[c]!++] = ((SCORE_CEILING - score) * ID_SPAN + tie.memberId) * 4 + RELATIONS.indexOf(tie.relation);
+    keys[fill[c]!++] = ((SCORE_CEILING - score) * ID_SPAN + tie.memberId) * 4 + RELATION_CODE[tie.relation];
   }
   for (let c = 0; c < companyCount; c++) keys.subarray(start[c], start[c + 1]).sort();
   const helperAt = new Int32Array(keys.length);
@@ -168,7 +187,7 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     scoreAt[k] = SCORE_CEILING - (rest - helperAt[k]!) / ID_SPAN;
   }
 
-  // Whether a member has a tie at a company, built per company on first need.
+  // Whether a member has a tie at a company, built per company on first need (for paths to skip).
   const helpersOf: Array<Set<number> | undefined> = [];
   const hasTie = (memberId: number, c: number) => (helpersOf[c] ??= new Set(helperAt.subarray(start[c], start[c + 1]))).has(memberId);
 
@@ -180,7 +199,7 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
   for (const seeker of input.seekers) {
     if (!receives(seeker.memberId)) continue;
     const c = companyIndex.get(seeker.companyId)!;
-    const own = hasTie(seeker.memberId, c) ? 1 : 0;
+    const own = ownTies.get(seeker.memberId)?.includes(c) ? 1 : 0;
     const paths = start[c + 1]! - start[c]! - own;
     if (paths === 0) pathless.push(seeker);
     let skipped = 0;
