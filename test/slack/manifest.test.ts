@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SLACK_EVENTS_PATH } from "../../src/adapters/slack/slack-adapter.js";
+import { SLACK_BOT_SCOPES, SLACK_EVENTS_PATH, SLACK_OAUTH_REDIRECT_PATH } from "../../src/adapters/slack/slack-adapter.js";
 
 const read = (name: string) => fs.readFileSync(new URL(`../../slack/${name}`, import.meta.url), "utf8");
 
@@ -27,10 +27,12 @@ describe.each(["manifest.yml", "manifest.socket-mode.yml"])("slack/%s", (name) =
 
   it("asks for exactly the scopes the adapter's Web API calls and events need", () => {
     expect(listUnder(yaml, "bot").sort()).toEqual(["channels:read", "chat:write", "commands", "files:write", "groups:read", "im:write", "mpim:write", "users:read"]);
+    // An install through /slack/install asks Slack for the same scopes.
+    expect([...SLACK_BOT_SCOPES].sort()).toEqual(listUnder(yaml, "bot").sort());
   });
 
   it("subscribes to the events the adapter handles", () => {
-    expect(listUnder(yaml, "bot_events").sort()).toEqual(["app_home_opened", "member_joined_channel"]);
+    expect(listUnder(yaml, "bot_events").sort()).toEqual(["app_home_opened", "app_uninstalled", "member_joined_channel", "tokens_revoked"]);
   });
 
   it("declares /jobclub with escaping on, interactivity and the Home tab", () => {
@@ -46,6 +48,11 @@ describe.each(["manifest.yml", "manifest.socket-mode.yml"])("slack/%s", (name) =
       expect(urls).toHaveLength(3);
       for (const url of urls) expect(new URL(url).pathname).toBe(SLACK_EVENTS_PATH);
       expect(yaml).toMatch(/socket_mode_enabled: false/);
+      // Distribution: Slack sends the installer back to the adapter's redirect path, on the same host.
+      const redirects = listUnder(yaml, "redirect_urls");
+      expect(redirects.map((u) => new URL(u).pathname)).toEqual([SLACK_OAUTH_REDIRECT_PATH]);
+      expect(new URL(redirects[0]!).host).toBe(new URL(urls[0]!).host);
+      expect(yaml).toMatch(/org_deploy_enabled: true/);
     } else {
       expect(urls).toEqual([]);
       expect(yaml).toMatch(/socket_mode_enabled: true/);
