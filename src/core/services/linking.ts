@@ -257,7 +257,7 @@ export async function redeemMemberCode(ctx: CommandContext, typed: string): Prom
   if (clash) {
     throw new UserError(
       "LINK.ACCOUNT_TAKEN",
-      `That profile already has a ${PLATFORM_NAMES[clash.platform]} account. To link this one instead, unlink that one first: \`profile unlink ${clash.platform}\`.`,
+      `That profile already has a ${PLATFORM_NAMES[clash.platform]} account, and so does yours: a member has one account on each platform. \`profile unlink ${clash.platform}\` separates one of them first.`,
     );
   }
   const now = ctx.clock.now();
