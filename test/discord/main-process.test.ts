@@ -11,7 +11,9 @@ import { botCommand, freePort } from "../support/processes.js";
  * The bot process with the Discord settings, as production runs it: `node dist/main.js` (what
  * `npm start` runs after building; started directly so SIGTERM reaches main's shutdown).
  */
-describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () => {
+// A 3-minute ceiling, as the other process tests have: a fresh PGlite migrating on a busy machine
+// has taken over 40 s to start.
+describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", { timeout: 180_000 }, () => {
   let fake: FakeDiscord;
   let guild: FakeGuild;
   let ana: FakeUser;
@@ -53,7 +55,7 @@ describe("starting Warmpath with DISCORD_TOKEN and DISCORD_APPLICATION_ID", () =
   });
 
   it("connects, registers /jobclub, answers it, and stops cleanly on SIGTERM", async () => {
-    await fake.waitFor(() => (fake.commandPuts.length > 0 ? true : undefined), "the bot to register its commands", 40_000);
+    await fake.waitFor(() => (fake.commandPuts.length > 0 ? true : undefined), "the bot to register its commands", 150_000);
     expect(fake.gateway.identifies[0]).toMatchObject({ intents: 1 });
     const answer = await fake.answer(fake.command(guild, ana, "join", { headline: "Data engineer" }));
     expect(textOf(answer)).toContain("Welcome to the job club, Ana!");
