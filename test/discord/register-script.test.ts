@@ -30,7 +30,8 @@ function register(env: Record<string, string>, how: "node" | "npm run" = "node")
   });
 }
 
-describe("npm run discord:register", () => {
+// `npm run` compiles the project first: on a busy machine that alone has taken over a minute.
+describe("npm run discord:register", { timeout: 180_000 }, () => {
   let fake: FakeDiscord;
   let guild: FakeGuild;
   let env: Record<string, string>;
