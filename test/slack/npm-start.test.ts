@@ -10,6 +10,8 @@ import { sendSigned, slashCommandBody } from "./sign.js";
 const SECRET = "npm-start-signing-secret-0123456789";
 const BOT_TOKEN = "xoxb-9999-8888-NpmStartBotToken";
 const TEAM = "T0START";
+const CLIENT_ID = "3333333333.4444444444";
+const CLIENT_SECRET = "npm-start-client-secret-0123";
 
 /**
  * Starts Warmpath as production does: `node dist/main.js` (what `npm start` runs after building, and
@@ -79,6 +81,7 @@ describe("the bot process with Slack tokens", { timeout: 180_000 }, () => {
         { id: "UBOB", name: "bob", displayName: "Bob" },
       ],
       channels: { CCLUB: { botIsMember: true } },
+      oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appId: "A0START" },
     });
   });
   afterAll(async () => {
@@ -129,5 +132,50 @@ describe("the bot process with Slack tokens", { timeout: 180_000 }, () => {
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toContain("SIGTERM: shutting down");
     for (const secret of [BOT_TOKEN, SECRET]) expect(run.stderr()).not.toContain(secret);
+  });
+
+  it("as a distributed app: serves the Add to Slack page, completes an install, answers that workspace with its own token", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    fake.setRedirectUrl(`${base}/slack/oauth_redirect`);
+    const run = launch({
+      SLACK_CLIENT_ID: CLIENT_ID,
+      SLACK_CLIENT_SECRET: CLIENT_SECRET,
+      SLACK_STATE_SECRET: "npm-start-state-secret-0123456789",
+      SLACK_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir(),
+      PORT: String(port),
+    });
+    try {
+      await run.output("Warmpath running on embedded PGlite");
+      const mark = fake.mark();
+      const page = await fetch(`${base}/slack/install`);
+      expect(page.status).toBe(200);
+      const href = /id="add-to-slack" href="([^"]+)"/.exec(await page.text())![1]!.replace(/&amp;/g, "&");
+      const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const approved = await fetch(`${href}&team=${TEAM}&user=UANA`, { redirect: "manual" });
+      const landed = await fetch(approved.headers.get("location")!, { headers: { cookie } });
+      expect(landed.status).toBe(200);
+      expect(await landed.text()).toContain("Warmpath is installed in Start Club");
+      const [token] = fake.tokensOf(TEAM);
+      // The installer's welcome DM goes out through the running dispatcher, with the new token.
+      const welcome = await fake.waitFor((r) => r.name === "chat.postMessage" && r.body.channel === "DUANA", "the welcome DM", mark);
+      expect(welcome.authorization).toBe(`Bearer ${token}`);
+
+      const body = slashCommandBody({ command: "/jobclub", text: "join", userId: "UBOB", userName: "bob", teamId: TEAM, teamDomain: "start", channelId: "CCLUB", responseUrl: fake.responseUrl("oauth-start-1") });
+      expect((await sendSigned(`${base}/slack/events`, body, "application/x-www-form-urlencoded", { secret: SECRET })).status).toBe(200);
+      expect(String((await fake.response("oauth-start-1")).body.text)).toContain("Welcome to the job club, Bob!");
+      const lookup = await fake.waitFor((r) => r.name === "users.info" && r.body.user === "UBOB", "Bob's users.info", mark);
+      expect(lookup.authorization).toBe(`Bearer ${token}`);
+      expect(run.stderr()).not.toContain(token!);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- stderr of the bot ---\n${run.stderr()}`);
+    } finally {
+      run.terminate();
+    }
+    expect(await run.exited).toBe(0);
+    for (const secret of [CLIENT_SECRET, SECRET]) expect(run.stderr()).not.toContain(secret);
   });
 });
