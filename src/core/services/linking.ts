@@ -205,7 +205,7 @@ export async function unlinkPlatform(ctx: CommandContext, typed: string | undefi
   return successReply(
     `Unlinked: the ${PLACES[platform]} is a club of its own again, starting with a copy of this club's settings.\n` +
       `• ${plural(result.moved, "member")} whose only account was on ${name} went with it, with their goals, targets, network, activity and wins, and the introductions and thanks among them.\n` +
-      `• ${plural(result.copied, "member")} with accounts on both keep everything here and start afresh on ${name} with a copy of their profile.\n` +
+      `• Members with accounts on both (${result.copied}) keep everything here and start afresh on ${name} with a copy of their profile.\n` +
       `• Introductions and thanks between the two sides stay here.${kept}`,
     { title: `${name} unlinked` },
   );
