@@ -244,6 +244,20 @@ describe.each(backends)("linking clubs across Slack and Discord on $name", (back
     expect(w.slack.deliveries).toHaveLength(0);
   });
 
+  it("a table keyed by club alone (the dashboard's signing key) keeps the code's club's row, whatever table it is", async () => {
+    const { slack, discord } = w.places();
+    await w.as(slack, ana, "join");
+    await w.as(discord, cy, "join");
+    const slackId = (await w.clubId(slack))!;
+    const discordId = (await w.clubId(discord))!;
+    const now = w.clock.now();
+    await database.db.execute(sql`insert into dashboard_keys (club_id, secret, created_at) values (${slackId}, 'slack-key', ${now}), (${discordId}, 'discord-key', ${now})`);
+    const code = codeIn(await w.as(slack, boss, "config link"));
+    expect((await w.as(discord, mod, `config link ${code}`)).tone).toBe("success");
+    const keys = await queryRows<{ club_id: number; secret: string }>(database.db, sql`select club_id, secret from dashboard_keys where club_id in (${slackId}, ${discordId})`);
+    expect(keys.map((k) => [Number(k.club_id), k.secret])).toEqual([[slackId, "slack-key"]]);
+  });
+
   it("every member and company key may be checked at commit, so a merge can move rows between clubs", async () => {
     const keys = await queryRows<{ table: string; name: string; deferrable: boolean }>(
       database.db,
