@@ -8,21 +8,26 @@ import { buildJobclubCommand } from "../../src/adapters/discord/command-options.
 import { createDiscordAdapter } from "../../src/adapters/discord/discord-adapter.js";
 import { createLogger } from "../../src/util/logger.js";
 import { CALLBACK, type FinalAnswer } from "./fake-discord.js";
-import { buttonsOf, startWorld, textOf, type World } from "./world.js";
+import { buttonsOf, MODES, startWorld, textOf, type AnyWorld, type World } from "./world.js";
 
 /**
- * Every core command as a member types it in Discord: an INTERACTION_CREATE from the fake gateway,
- * handled by the real discord.js client and the real core on a real database, answered at the
- * interaction callback (or the deferred answer's edit).
+ * Every core command as a member types it in Discord, in both modes: an INTERACTION_CREATE from the
+ * fake gateway, handled by the real discord.js client and answered at the interaction callback; or a
+ * signed POST to the adapter's interactions route, answered in the HTTP response. Either way the
+ * real core on a real database, and the deferred answer's edit when a reply is slow or has a file.
  */
-describe.each(backends)("the Discord adapter on $name", (backend) => {
+const cases = backends.flatMap((backend) => MODES.map((mode) => ({ backend, mode, name: `${backend.name}, ${mode}` })));
+
+describe.each(cases)("the Discord adapter on $name", ({ backend, mode }) => {
   let database: Database;
-  let w: World;
+  let w: AnyWorld;
+  const gatewayOnly = it.runIf(mode === "gateway");
+  const gateway = () => w as World;
   const exercised = new Set<string>();
 
   beforeAll(async () => {
     database = await backend.open();
-    w = await startWorld(database);
+    w = await startWorld(database, { mode });
   });
   afterAll(async () => {
     await w?.stop();
@@ -37,12 +42,17 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
     return answer;
   }
 
-  it("connects over the gateway with the Guilds intent only, plain JSON, and answered heartbeats", async () => {
+  gatewayOnly("connects over the gateway with the Guilds intent only, plain JSON, and answered heartbeats", async () => {
     expect(w.fake.gateway.identifies).toHaveLength(1);
     expect(w.fake.gateway.identifies[0]).toMatchObject({ intents: 1, compress: false, shard: [0, 1] });
     expect(w.fake.gateway.urls[0]).toMatch(/^\/\?v=10&encoding=json$/);
     await w.fake.waitFor(() => (w.fake.gateway.heartbeats >= 1 ? true : undefined), "a heartbeat");
-    expect(w.adapter.client.guilds.cache.get(w.guild.id)?.name).toBe("Job Club");
+    expect(gateway().adapter.client.guilds.cache.get(w.guild.id)?.name).toBe("Job Club");
+  });
+
+  it.runIf(mode === "http")("makes no gateway connection over HTTP", () => {
+    expect(w.fake.gateway.urls).toEqual([]);
+    expect(w.fake.calls.some((c) => c.path === "/gateway/bot")).toBe(false);
   });
 
   it("registers /jobclub from the core's declarations at start, in the configured server", () => {
@@ -184,7 +194,7 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
     expect(textOf(await w.fake.answer(forged))).toContain("1. ✅ Reach out to 3 people");
   });
 
-  it("keeps running when an answer fails at Discord, and apologises", async () => {
+  gatewayOnly("keeps running when an answer fails at Discord, and apologises", async () => {
     w.fake.fail({ method: "POST", path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 400, times: 1 });
     const failed = await w.fake.answer(w.fake.command(w.guild, w.ana, "goal list"));
     expect(textOf(failed)).toContain("Sorry, something went wrong on my side");
@@ -192,15 +202,16 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
     expect(textOf(await run(w.ana, "goal list"))).toContain("Reach out to 3 people");
   });
 
-  it("logs client and gateway errors instead of dying of them", () => {
+  gatewayOnly("logs client and gateway errors instead of dying of them", () => {
+    const { client } = gateway().adapter;
     // Without listeners, EventEmitter throws on "error": discord.js emits it for failures in its handlers.
-    expect(() => w.adapter.client.emit("error", new Error("boom from a handler"))).not.toThrow();
-    expect(() => w.adapter.client.emit("shardError", new Error("socket trouble"), 0)).not.toThrow();
+    expect(() => client.emit("error", new Error("boom from a handler"))).not.toThrow();
+    expect(() => client.emit("shardError", new Error("socket trouble"), 0)).not.toThrow();
     expect(w.logs.some((l) => l.includes("discord client error") && l.includes("boom from a handler"))).toBe(true);
     expect(w.logs.some((l) => l.includes("discord gateway error") && l.includes("socket trouble"))).toBe(true);
   });
 
-  it("registers again at start only when the registered commands differ", async () => {
+  gatewayOnly("registers again at start only when the registered commands differ", async () => {
     const logger = createLogger({ level: "silent" });
     const again = createDiscordAdapter({ token: w.fake.token, applicationId: w.fake.applicationId, apiUrl: w.fake.apiUrl, guildId: w.guild.id, core: w.core, logger });
     await again.start();
@@ -234,7 +245,7 @@ describe.each(backends)("the Discord adapter on $name", (backend) => {
   });
 
   it("never writes the bot token to a log line", () => {
-    expect(w.logs.some((l) => l.includes("DiscordAPIError"))).toBe(true);
+    if (mode === "gateway") expect(w.logs.some((l) => l.includes("DiscordAPIError"))).toBe(true);
     expect(w.logs.join("\n")).not.toContain(w.fake.token);
   });
 });

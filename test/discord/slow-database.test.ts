@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { CALLBACK, type FakeInteraction, type FinalAnswer } from "./fake-discord.js";
-import { startWorld, textOf, type World } from "./world.js";
+import { MODES, startWorld, textOf, type AnyWorld } from "./world.js";
 
 /**
  * Another transaction holds an exclusive lock on `clubs` while a member runs a command, and lets go
@@ -12,13 +12,15 @@ import { startWorld, textOf, type World } from "./world.js";
  * acknowledgement that arrives while the database is still held is one the adapter sent in time,
  * without waiting for the database.
  */
-describe.each(backends)("a slow database on $name", (backend) => {
+const cases = backends.flatMap((backend) => MODES.map((mode) => ({ backend, mode, name: `${backend.name}, ${mode}` })));
+
+describe.each(cases)("a slow database on $name", ({ backend, mode }) => {
   let database: Database;
-  let w: World;
+  let w: AnyWorld;
 
   beforeAll(async () => {
     database = await backend.open();
-    w = await startWorld(database);
+    w = await startWorld(database, { mode });
     await w.run(w.ana, "join");
   });
   afterAll(async () => {
