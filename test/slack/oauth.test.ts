@@ -474,6 +474,31 @@ describe.each(backends)("Slack distribution (OAuth) on $name", (backend) => {
     expect(calls).toEqual(["conversations.open token_revoked old", "conversations.open ok new", "chat.postMessage ok new"]);
   });
 
+  it("two installs of one workspace at once leave one installation and one club", async () => {
+    const GAMMA_KEY = "T0GAMMA";
+    const [first, second] = await Promise.all([install({ team: GAMMA_KEY, user: "UGA1" }), install({ team: GAMMA_KEY, user: "UGA1" })]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const rows = await database.db.select().from(slackInstallations).where(eq(slackInstallations.installKey, GAMMA_KEY));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.uninstalledAt).toBeNull();
+    const [links] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from club_links where platform = 'slack' and external_id = ${GAMMA_KEY}`);
+    expect(Number(links!.n)).toBe(1);
+    const stored = await createInstallationStore(database.db, createTokenCipher(KEY)).fetchInstallation({ teamId: GAMMA_KEY, enterpriseId: undefined, isEnterpriseInstall: false });
+    expect(fake.tokensOf(GAMMA_KEY).slice(-2)).toContain(stored.bot?.token);
+  });
+
+  it("tokens refreshed from an installation read before an uninstall do not bring it back", async () => {
+    const store = createInstallationStore(database.db, createTokenCipher(KEY), { now: () => clock.now() });
+    const query = { teamId: "T0GAMMA", enterpriseId: undefined, isEnterpriseInstall: false } as const;
+    const read = await store.fetchInstallation(query);
+    expect(await store.markUninstalled("T0GAMMA", clock.now())).toBe(true);
+    await store.storeInstallation({ ...read, bot: { ...read.bot!, token: "xoxb-refreshed-too-late", refreshToken: "xoxe-1-too-late", expiresAt: 2_000_000_000 } });
+    const [row] = await database.db.select().from(slackInstallations).where(eq(slackInstallations.installKey, "T0GAMMA"));
+    expect(row!.uninstalledAt).not.toBeNull();
+    expect(row!.botToken).toBeNull();
+    await expect(store.fetchInstallation(query)).rejects.toThrow(/uninstalled from Slack workspace T0GAMMA/);
+  });
+
   it("an org-wide Enterprise Grid install serves each workspace of the org with the org's token, club by club", async () => {
     const page = await install({ enterprise: GRID.id, user: "WGR1" });
     expect(page.status).toBe(200);
