@@ -48,6 +48,11 @@ export interface CommandDefinition<S extends z.ZodObject> {
    * no update, and may not send. Implies `createsMember: false`.
    */
   readOnly?: boolean;
+  /**
+   * Reads the member's goals of this week (`goal list`): a read-only run fetches them with the club
+   * and the member, so the command costs one round trip to the database.
+   */
+  readsWeekGoals?: boolean;
   /** Changes the club's schedules: the scheduler reloads after it commits. */
   changesSchedule?: boolean;
   /** For grammars that are not positional (profile's keyword pairs). */

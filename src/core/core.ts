@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.js";
-import { ensureClub, findClub, findClubAndMember } from "../db/store/clubs.js";
-import { createClubStore, type ClubStore, type MemberRow } from "../db/store/club-store.js";
+import { ensureClub, findClub, findClubAndMember, findClubMemberAndGoals } from "../db/store/clubs.js";
+import { createClubStore, type ClubRow, type ClubStore, type MemberRow } from "../db/store/club-store.js";
+import type { KnownGoals } from "../db/store/plans.js";
 import type { Logger } from "../util/logger.js";
 import { argFields, describeIssues, readTextArgs } from "./args.js";
 import type { AnyCommand, CommandContext } from "./command.js";
@@ -9,6 +10,7 @@ import { NotJoinedError, UserError } from "./errors.js";
 import { isDatabaseUnavailable, isRetryableConflict, isTimeout } from "../db/errors.js";
 import { createRegistry } from "./registry.js";
 import { errorReply, privateReply } from "./reply.js";
+import { isoWeeksAnywhere } from "./dates.js";
 import { tokenize } from "./tokenize.js";
 import { systemClock, type ClubRef, type Clock, type Invocation, type Reply } from "./types.js";
 
@@ -173,7 +175,9 @@ export function createCore(options: CoreOptions) {
    * transaction path.
    */
   async function readWithoutTransaction(command: AnyCommand, args: unknown, invocation: Invocation): Promise<Reply | undefined> {
-    const found = await findClubAndMember(options.db, invocation.club, invocation.actor.platformUserId);
+    const found: { club: ClubRow; member: MemberRow | undefined; goals?: KnownGoals | undefined } | undefined = command.readsWeekGoals
+      ? await findClubMemberAndGoals(options.db, invocation.club, invocation.actor.platformUserId, isoWeeksAnywhere(clock.now()))
+      : await findClubAndMember(options.db, invocation.club, invocation.actor.platformUserId);
     const member = found?.member;
     if (!found || !member || memberNeedsUpdate(member, command, invocation, clock.now())) return undefined;
     const context: CommandContext = {
@@ -183,7 +187,7 @@ export function createCore(options: CoreOptions) {
       actor: invocation.actor,
       platform: invocation.club.platform,
       channelId: invocation.channelId,
-      store: createClubStore(options.db, found.club.id),
+      store: createClubStore(options.db, found.club.id, { goals: found.goals }),
       clock,
       commands: registry.commands,
       send() {

@@ -57,6 +57,18 @@ export function isoWeek(instant: Date, timezone: string): string {
   return isoWeekOfDate(year, month, day);
 }
 
+/**
+ * The ISO weeks `instant` falls in somewhere on Earth, from UTC-12 to UTC+14: the same week twice,
+ * or the two weeks either side of a Monday midnight. Whatever a member's timezone, their week is one.
+ */
+export function isoWeeksAnywhere(instant: Date): [string, string] {
+  const at = (offsetHours: number) => {
+    const local = new Date(instant.getTime() + offsetHours * 3_600_000);
+    return isoWeekOfDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+  };
+  return [at(-12), at(14)];
+}
+
 /** Words people put before a date that say nothing about it: "until next friday", "for 2 weeks". */
 const DATE_LEAD = /^(?:until|till|til|to|for|on|in)\s+/;
 

@@ -39,6 +39,24 @@ describe.each(backends)("read-only commands on $name", (backend) => {
     expect((await h.run("ana", "intro list")).text).toContain("No introductions yet");
   });
 
+  it("list the goals of the member's own week, where their timezone has begun another one", async () => {
+    // Sunday 20:00 UTC is Monday morning in Auckland: a new week there, not yet in UTC.
+    h.clock.set("2026-11-22T20:00:00Z");
+    await h.run("kiri", "join");
+    await h.run("kiri", "profile timezone Pacific/Auckland");
+    await h.run("kiri", "goal add Monday call with Acme");
+    const kiri = await h.run("kiri", "goal list");
+    expect(kiri.title).toBe("Goals for 2026-W48");
+    expect(kiri.text).toContain("1. ⬜ Monday call with Acme");
+    expect((await h.run("kiri", "goal list last")).text).toContain("You had no goals in 2026-W47.");
+    const ana = await h.run("ana", "goal list");
+    expect(ana.title).toBe("Goals for 2026-W47");
+    expect(ana.text).toContain("1. ⬜ Write to three people");
+    expect(ana.text).not.toContain("Monday call");
+    expect((await h.run("ana", "goal list 2026-W48")).text).toContain("You had no goals in 2026-W48.");
+    h.clock.set("2026-11-18T10:00:00Z");
+  });
+
   it("still answer the prompts: a list resets the ignored-prompts count", async () => {
     await database.db.execute(sql`update members set unanswered_prompts = 2`);
     await h.run("ana", "goal list");

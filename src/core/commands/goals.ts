@@ -67,6 +67,7 @@ export const goalList = defineCommand({
   name: "goal list",
   createsMember: false,
   readOnly: true,
+  readsWeekGoals: true,
   summary: "Your goals this week, or another week's",
   usage: "goal list [week]",
   examples: ["goal list", "goal list last", "goal list 2026-W47"],

@@ -7,7 +7,7 @@ import { memberStore } from "./members.js";
 import { networkStore } from "./network.js";
 import { outboxStore } from "./outbox.js";
 import { personalDataStore } from "./personal-data.js";
-import { planStore } from "./plans.js";
+import { planStore, type KnownGoals } from "./plans.js";
 import { retentionStore } from "./retention.js";
 import { schedulingStore } from "./scheduling.js";
 
@@ -20,12 +20,12 @@ export type { WarmPath } from "./network.js";
  * Every query the commands need, bound to one club (and usually one transaction). Nothing here
  * can read or write another club's rows: each query filters on the club id it was built with.
  */
-export function createClubStore(db: Db, clubId: number) {
+export function createClubStore(db: Db, clubId: number, known: { goals?: KnownGoals | undefined } = {}) {
   return {
     clubId,
     members: memberStore(db, clubId),
     companies: companyStore(db, clubId),
-    plans: planStore(db, clubId),
+    plans: planStore(db, clubId, known.goals),
     network: networkStore(db, clubId),
     intros: introStore(db, clubId),
     ledger: ledgerStore(db, clubId),

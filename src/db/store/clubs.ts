@@ -1,8 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { preparedFor } from "../prepared.js";
-import { clubLinks, clubs, members, platformUsers } from "../schema/index.js";
+import { clubLinks, clubs, goals, members, platformUsers } from "../schema/index.js";
 import type { MemberRow } from "./members.js";
+import type { GoalRow, KnownGoals } from "./plans.js";
 import type { ClubRef } from "../../core/types.js";
 
 export type ClubRow = typeof clubs.$inferSelect;
@@ -62,4 +63,42 @@ export async function findClubAndMember(
   const rows = await clubAndMember(db).execute({ platform: ref.platform, externalId: ref.externalId, platformUserId });
   const row = rows[0];
   return row ? { club: row.club, member: row.member ?? undefined } : undefined;
+}
+
+const clubMemberAndGoals = preparedFor((db) =>
+  db
+    .select({ club: clubs, member: members, goal: goals })
+    .from(clubLinks)
+    .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
+    .leftJoin(
+      platformUsers,
+      and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, sql.placeholder("platform")), eq(platformUsers.platformUserId, sql.placeholder("platformUserId"))),
+    )
+    .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
+    .leftJoin(
+      goals,
+      and(eq(goals.clubId, clubs.id), eq(goals.memberId, members.id), or(eq(goals.isoWeek, sql.placeholder("week1")), eq(goals.isoWeek, sql.placeholder("week2")))),
+    )
+    .where(and(eq(clubLinks.platform, sql.placeholder("platform")), eq(clubLinks.externalId, sql.placeholder("externalId"))))
+    .orderBy(asc(goals.createdAt), asc(goals.id))
+    .prepare("warmpath_club_member_goals"),
+);
+
+/**
+ * findClubAndMember, with the member's goals of one or two ISO weeks in the same round trip (a row
+ * per goal): `goal list` and the App Home answer from one statement.
+ */
+export async function findClubMemberAndGoals(
+  db: Db,
+  ref: Pick<ClubRef, "platform" | "externalId">,
+  platformUserId: string,
+  weeks: readonly [string, string],
+): Promise<{ club: ClubRow; member: MemberRow | undefined; goals: KnownGoals | undefined } | undefined> {
+  const rows = await clubMemberAndGoals(db).execute({ platform: ref.platform, externalId: ref.externalId, platformUserId, week1: weeks[0], week2: weeks[1] });
+  const first = rows[0];
+  if (!first) return undefined;
+  const member = first.member ?? undefined;
+  const found: GoalRow[] = [];
+  for (const row of rows) if (row.goal) found.push(row.goal);
+  return { club: first.club, member, goals: member ? { memberId: member.id, weeks, rows: found } : undefined };
 }

@@ -9,6 +9,17 @@ const stageOrder = sql<number>`case ${targets.stage} when 'offer' then 0 when 'i
 
 export type GoalRow = typeof goals.$inferSelect;
 
+/**
+ * A member's goals of some weeks, read with the member (findClubMemberAndGoals): within a read-only
+ * command, goalsOfWeek answers from them instead of asking the database again.
+ */
+export interface KnownGoals {
+  memberId: number;
+  weeks: readonly string[];
+  /** In the order they were set. */
+  rows: readonly GoalRow[];
+}
+
 const goalsOfWeekQuery = preparedFor((db) =>
   db
     .select()
@@ -19,7 +30,7 @@ const goalsOfWeekQuery = preparedFor((db) =>
 );
 
 /** A member's weekly goals and target companies. */
-export function planStore(db: Db, clubId: number) {
+export function planStore(db: Db, clubId: number, known?: KnownGoals) {
   return {
     async addGoal(memberId: number, text: string, isoWeek: string, now: Date): Promise<GoalRow> {
       const [row] = await db.insert(goals).values({ clubId, memberId, text, isoWeek, createdAt: now }).returning();
@@ -28,6 +39,7 @@ export function planStore(db: Db, clubId: number) {
 
     /** In the order they were set: the list numbers `goal done <n>` refers to. */
     async goalsOfWeek(memberId: number, isoWeek: string): Promise<GoalRow[]> {
+      if (known && known.memberId === memberId && known.weeks.includes(isoWeek)) return known.rows.filter((g) => g.isoWeek === isoWeek);
       return goalsOfWeekQuery(db).execute({ clubId, memberId, isoWeek });
     },
 
