@@ -45,6 +45,17 @@ describe.each(backends)("concurrent commands and club keys on $name", (backend) 
     expect(await count(sql`select count(*)::int as n from goals g join platform_users p on p.member_id = g.member_id where p.platform_user_id = 'bob'`)).toBe(20);
   });
 
+  it("the same goal marked done (or undone) at once changes once: one answer says it was done, the rest say already", async () => {
+    await h.run("cleo", "join");
+    await h.run("cleo", "goal add Apply to Initech");
+    const done = await Promise.all(Array.from({ length: 4 }, () => h.run("cleo", "goal done 1")));
+    expect(done.filter((r) => r.text.startsWith("✅ Done")).map((r) => r.text)).toHaveLength(1);
+    expect(done.filter((r) => r.text.includes("was already done"))).toHaveLength(3);
+    const undone = await Promise.all(Array.from({ length: 4 }, () => h.run("cleo", "goal undo 1")));
+    expect(undone.filter((r) => r.text.includes("is open again"))).toHaveLength(1);
+    expect(undone.filter((r) => r.text.includes("isn't marked done"))).toHaveLength(3);
+  });
+
   it("first contacts of one person and one club at once make one member and one club", async () => {
     const newClub = { ...CLUB_B, externalId: "club-race" };
     const replies = await Promise.all(Array.from({ length: 8 }, () => h.run("newcomer", "join Designer", newClub)));

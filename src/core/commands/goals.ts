@@ -100,8 +100,8 @@ export const goalDone = defineCommand({
   async run(ctx, { n, week: given }) {
     const w = chosenWeek(ctx, given, "goal done <n> [week]");
     const { goal, goals } = await goalAt(ctx, n, w);
-    if (goal.done) return privateReply(`Goal ${n} ${inWeek(w)} was already done: ${goal.text}`);
-    await ctx.store.plans.setGoalDone(goal.id, true, ctx.clock.now());
+    const alreadyDone = () => privateReply(`Goal ${n} ${inWeek(w)} was already done: ${goal.text}`);
+    if (goal.done || !(await ctx.store.plans.setGoalDone(goal.id, true, ctx.clock.now()))) return alreadyDone();
     const left = goals.filter((g) => !g.done).length - 1;
     const cheer = left === 0 ? `\nThat's every goal ${w.current ? "this week" : `for ${w.week}`}. Brilliant!` : `\n${plural(left, "goal")} to go${w.current ? "" : ` in ${w.week}`}.`;
     return successReply(`✅ Done: ${goal.text}${cheer}`);
@@ -117,8 +117,8 @@ export const goalUndo = defineCommand({
   async run(ctx, { n, week: given }) {
     const w = chosenWeek(ctx, given, "goal undo <n> [week]");
     const { goal } = await goalAt(ctx, n, w);
-    if (!goal.done) return privateReply(`Goal ${n} ${inWeek(w)} isn't marked done: ${goal.text}`);
-    await ctx.store.plans.setGoalDone(goal.id, false, ctx.clock.now());
+    const notDone = () => privateReply(`Goal ${n} ${inWeek(w)} isn't marked done: ${goal.text}`);
+    if (!goal.done || !(await ctx.store.plans.setGoalDone(goal.id, false, ctx.clock.now()))) return notDone();
     return successReply(`⬜ Goal ${n} ${inWeek(w)} is open again: ${goal.text}`, { buttons: [{ label: "My goals", command: w.current ? "goal list" : `goal list ${w.week}` }] });
   },
 });

@@ -44,8 +44,17 @@ export function planStore(db: Db, clubId: number, known?: KnownGoals) {
     },
 
     /** Marks a goal done, or open again (`goal undo`). */
-    async setGoalDone(goalId: number, done: boolean, now: Date): Promise<void> {
-      await db.update(goals).set({ done, doneAt: done ? now : null }).where(and(eq(goals.clubId, clubId), eq(goals.id, goalId)));
+    /**
+     * Marks a goal done or open; false when it already was (another click or tab got there first),
+     * so two at once change it, and celebrate it, once.
+     */
+    async setGoalDone(goalId: number, done: boolean, now: Date): Promise<boolean> {
+      const changed = await db
+        .update(goals)
+        .set({ done, doneAt: done ? now : null })
+        .where(and(eq(goals.clubId, clubId), eq(goals.id, goalId), eq(goals.done, !done)))
+        .returning({ id: goals.id });
+      return changed.length > 0;
     },
 
     async setGoalText(goalId: number, text: string): Promise<void> {
