@@ -58,31 +58,56 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
     return found;
   }
 
+  const refusedThere = (error: unknown) => [DiscordCode.MissingAccess, DiscordCode.MissingPermissions, DiscordCode.UnknownChannel].some((code) => hasDiscordCode(error, code));
+
   /**
    * Discord refused because what we knew of the server is out of date (a permission or channel
    * changed): the next attempt, ours or another instance's, reads the server afresh.
    */
   function refusedIn(club: ClubAddress, error: unknown): unknown {
-    if ([DiscordCode.MissingAccess, DiscordCode.MissingPermissions, DiscordCode.UnknownChannel].some((code) => hasDiscordCode(error, code))) channels.forget(club.externalId);
+    if (refusedThere(error)) channels.forget(club.externalId);
     return error;
+  }
+
+  /**
+   * Does `act` in the club channel. When Discord refuses it there and the channel chosen from a fresh
+   * read of the server is another one (a REST read kept for minutes may predate a permission change),
+   * does it there instead; the gateway's cache is always fresh, so there it simply fails.
+   */
+  async function inClubChannel<T>(club: ClubAddress, act: (channel: { id: string; name: string }) => Promise<T>): Promise<{ channel: { id: string; name: string }; result: T }> {
+    const channel = await clubChannel(club);
+    try {
+      return { channel, result: await act(channel) };
+    } catch (error) {
+      if (!refusedThere(error)) throw error;
+      channels.forget(club.externalId);
+      const fresh = await clubChannel(club);
+      if (fresh.id === channel.id) throw error;
+      logger.info("discord: the club channel changed; using the new one", { guild: club.externalId, from: channel.id, to: fresh.id });
+      return { channel: fresh, result: await act(fresh) };
+    }
   }
 
   /** A private thread in the club channel with exactly these members, mentioned at the top. */
   async function privateThread(club: ClubAddress, userIds: readonly string[], reply: Reply): Promise<{ channelName: string }> {
-    const channel = await clubChannel(club);
     const key = `${club.externalId}:${[...userIds].sort().join(",")}:${digest(reply)}`;
     let threadId = openedThreads.get(key);
+    let channelName: string | undefined;
     if (!threadId) {
-      const thread = (await rest.post(Routes.threads(channel.id), {
-        body: {
-          name: truncate(reply.title ?? "Warmpath", THREAD_NAME_MAX),
-          type: ChannelType.PrivateThread,
-          // Only the bot (and moderators) may add people: the conversation is for the two of them.
-          invitable: false,
-          auto_archive_duration: ThreadAutoArchiveDuration.OneWeek,
-        },
-      })) as { id: string };
-      threadId = thread.id;
+      const opened = await inClubChannel(club, async (channel) => {
+        const thread = (await rest.post(Routes.threads(channel.id), {
+          body: {
+            name: truncate(reply.title ?? "Warmpath", THREAD_NAME_MAX),
+            type: ChannelType.PrivateThread,
+            // Only the bot (and moderators) may add people: the conversation is for the two of them.
+            invitable: false,
+            auto_archive_duration: ThreadAutoArchiveDuration.OneWeek,
+          },
+        })) as { id: string };
+        return thread.id;
+      });
+      threadId = opened.result;
+      channelName = opened.channel.name;
       openedThreads.set(key, threadId);
       // Only deliveries that failed half-way stay here; keep the memory of them bounded.
       if (openedThreads.size > MAX_REMEMBERED_THREADS) openedThreads.delete(openedThreads.keys().next().value!);
@@ -91,7 +116,7 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
     for (const userId of userIds) await rest.put(Routes.threadMembers(threadId, userId));
     await post(threadId, renderReply(reply, { mention: userIds, notify: true }));
     openedThreads.delete(key);
-    return { channelName: channel.name };
+    return { channelName: channelName ?? (await clubChannel(club)).name };
   }
 
   return {
@@ -124,12 +149,12 @@ export function createDiscordPort(options: DiscordPortOptions): MessengerPort {
     },
 
     async postToChannel(club, channelId, reply): Promise<void> {
-      let target = channelId ?? undefined;
+      const message = renderReply(reply, { notify: true });
       try {
-        target ??= (await clubChannel(club)).id;
-        await post(target, renderReply(reply, { notify: true }));
+        if (channelId) await post(channelId, message);
+        else await inClubChannel(club, (channel) => post(channel.id, message));
       } catch (error) {
-        throw toDeliveryError(refusedIn(club, error), target ? `a post in channel ${target}` : "a post in the club channel");
+        throw toDeliveryError(refusedIn(club, error), channelId ? `a post in channel ${channelId}` : "a post in the club channel");
       }
     },
   };
