@@ -49,6 +49,12 @@ export interface CommandDefinition<S extends z.ZodObject> {
    */
   readOnly?: boolean;
   /**
+   * Only reads with these arguments (`profile` and `config` that show, not change): such a run skips
+   * the transaction like a readOnly command's when the member's record needs no update, and may not
+   * send; otherwise it runs as usual (and may create the member).
+   */
+  readOnlyWhen?(args: z.output<S>): boolean;
+  /**
    * Reads the member's goals of this week (`goal list`): a read-only run fetches them with the club
    * and the member, so the command costs one round trip to the database.
    */

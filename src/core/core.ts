@@ -115,7 +115,8 @@ export function createCore(options: CoreOptions) {
     for (let attempt = 1; ; attempt++) {
       let queued = 0;
       try {
-        const fast = command.readOnly && attempt === 1 ? await readWithoutTransaction(command, args, invocation) : undefined;
+        const reads = command.readOnly === true || command.readOnlyWhen?.(args as Record<string, unknown>) === true;
+        const fast = reads && attempt === 1 ? await readWithoutTransaction(command, args, invocation) : undefined;
         const reply =
           fast ??
           (await options.db.transaction(async (tx) => {
@@ -169,21 +170,27 @@ export function createCore(options: CoreOptions) {
   }
 
   /**
-   * A read-only command of a member whose record needs no update runs on the pool, outside a
-   * transaction: two round trips fewer (BEGIN, COMMIT) on the commands people use most. Anything
-   * else (a new club or account, an expired pause, a changed name) returns undefined and takes the
-   * transaction path.
+   * A read-only command of a member whose record needs no update (or one that needs no member, like
+   * help) runs on the pool, outside a transaction: two round trips fewer (BEGIN, COMMIT) on the
+   * commands people use most. Anything else (a new club or account, an expired pause, a changed
+   * name) returns undefined and takes the transaction path.
    */
   async function readWithoutTransaction(command: AnyCommand, args: unknown, invocation: Invocation): Promise<Reply | undefined> {
     const found: { club: ClubRow; member: MemberRow | undefined; goals?: KnownGoals | undefined } | undefined = command.readsWeekGoals
       ? await findClubMemberAndGoals(options.db, invocation.club, invocation.actor.platformUserId, isoWeeksAnywhere(clock.now()))
       : await findClubAndMember(options.db, invocation.club, invocation.actor.platformUserId);
-    const member = found?.member;
-    if (!found || !member || memberNeedsUpdate(member, command, invocation, clock.now())) return undefined;
+    if (!found) return undefined;
+    // As in a transaction, a command that needs no member neither gets one nor changes one.
+    const needsMember = command.needsMember !== false;
+    const member = needsMember ? found.member : undefined;
+    if (needsMember && (!member || memberNeedsUpdate(member, command, invocation, clock.now()))) return undefined;
     const context: CommandContext = {
       club: found.club,
       member,
-      me: member,
+      get me(): MemberRow {
+        if (!member) throw new Error(`${command.name} is declared needsMember: false but used ctx.me`);
+        return member;
+      },
       actor: invocation.actor,
       platform: invocation.club.platform,
       channelId: invocation.channelId,
@@ -191,7 +198,7 @@ export function createCore(options: CoreOptions) {
       clock,
       commands: registry.commands,
       send() {
-        return Promise.reject(new Error(`${command.name} is declared readOnly but tried to send a message`));
+        return Promise.reject(new Error(`${command.name} is read-only here but tried to send a message`));
       },
     };
     return command.run(context, args as Record<string, unknown>);

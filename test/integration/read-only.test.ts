@@ -57,6 +57,20 @@ describe.each(backends)("read-only commands on $name", (backend) => {
     h.clock.set("2026-11-18T10:00:00Z");
   });
 
+  it("profile and config that only show answer as before; a first `profile` still makes a member", async () => {
+    expect((await h.run("ana", "profile")).text).toContain("Your profile.");
+    expect((await h.run("ana", "config")).text).toContain("Here is how the club is set up.");
+    expect((await h.run("ana", "help goal")).text).toContain("goal list [week]");
+    expect((await h.run("newcomer", "profile")).text).toContain("Name: newcomer");
+    expect((await memberRow("newcomer")).status).toBe("searching");
+    await database.db.execute(sql`update members set unanswered_prompts = 2`);
+    await h.run("ana", "profile");
+    expect(Number((await memberRow("ana")).unanswered_prompts)).toBe(0);
+    expect(Number((await memberRow("newcomer")).unanswered_prompts)).toBe(2);
+    await h.run("newcomer", "help");
+    expect(Number((await memberRow("newcomer")).unanswered_prompts)).toBe(2);
+  });
+
   it("still answer the prompts: a list resets the ignored-prompts count", async () => {
     await database.db.execute(sql`update members set unanswered_prompts = 2`);
     await h.run("ana", "goal list");

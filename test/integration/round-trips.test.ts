@@ -71,6 +71,18 @@ describe.skipIf(!baseUrl)("round trips to Postgres per command", () => {
     expect(counter.take().roundTrips).toBe(2);
   });
 
+  it("profile, config and help that only show skip the transaction; a change takes one", async () => {
+    for (const text of ["profile", "profile @kiri", "config", "help", "help goal"]) {
+      counter.take();
+      const reply = await core.handle(as("ana", text));
+      expect(reply.tone, text).not.toBe("error");
+      expect(counter.take().simpleQueries, text).toEqual([]);
+    }
+    counter.take();
+    expect((await core.handle(as("ana", "profile headline Data engineer"))).text).toContain("Headline: Data engineer");
+    expect(counter.take().simpleQueries.map((q) => q.toLowerCase())).toEqual(["begin", "commit"]);
+  });
+
   it("a command that changes something runs in one transaction", async () => {
     counter.take();
     await core.handle(as("ana", "goal done 1"));

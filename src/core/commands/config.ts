@@ -66,6 +66,7 @@ export const config = defineCommand({
     "config unlink discord",
   ],
   changesSchedule: true,
+  readOnlyWhen: ({ setting }) => setting === undefined,
   args: z.object({
     setting: arg.choice(SETTINGS, { optional: true, label: "setting", description: "What to change" }),
     value: arg.text({ max: 300, optional: true, label: "value", description: "The new value: Europe/Berlin, mon 09:00, off, on, here, @a @b, none, a link code, discord" }),

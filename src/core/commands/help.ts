@@ -16,6 +16,7 @@ export const help = defineCommand({
   usage: "help [command]",
   examples: ["help", "help intro", "help target add"],
   needsMember: false,
+  readOnly: true,
   args: z.object({
     command: arg.text({ max: 40, optional: true, label: "command", description: "A command or group, e.g. intro" }),
   }),

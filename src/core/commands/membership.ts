@@ -98,6 +98,7 @@ export const profile = defineCommand({
     "profile [@member] [headline <text>] [status searching|employed|paused] [until <date>] [timezone <tz>] [matches on|off] [nudges on|off] [keep-in-touch <days>] | profile link [code] | profile unlink <slack|discord>",
   examples: ["profile", "profile @bob", "profile headline Data engineer", "profile status paused until next friday", "profile timezone Europe/Berlin", "profile link", "profile link K7PM-3QXR", "profile unlink discord"],
   parseText: parseProfile,
+  readOnlyWhen: ({ member: _member, ...rest }) => Object.values(rest).every((v) => v === undefined),
   args: z.object({
     member: arg.mention({ optional: true, label: "member", description: "A member whose profile to see (default: yours)" }),
     headline: arg.text({ max: 150, optional: true, label: "headline", description: "The role you are looking for" }),
