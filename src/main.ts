@@ -11,6 +11,7 @@ import { AppError } from "./util/app-error.js";
 import { createLogger } from "./util/logger.js";
 import { createHealthCheck, healthRoute } from "./http/health.js";
 import { createHttpServer } from "./http/server.js";
+import { createDashboard } from "./dashboard/dashboard.js";
 
 /** The only file that wires everything: configuration, database, core, dispatcher, adapters. */
 async function main(): Promise<void> {
@@ -36,17 +37,20 @@ async function main(): Promise<void> {
     logger,
     onOutboxWrite: consoleMode ? undefined : () => dispatcher?.wake(),
     onScheduleChange: () => scheduler?.changed(),
+    web: { publicUrl: config.publicUrl, ...(config.dashboardSecret ? { dashboardSecret: config.dashboardSecret } : {}) },
   });
   const runner = createJobRunner({ db: database.db, clock: systemClock, logger, retention: config.retention, onOutboxWrite: () => dispatcher?.wake() });
   scheduler = createScheduler({ db: database.db, runner, logger, catchUpWindowMs: config.catchUpWindowHours * 3_600_000 });
   const adapters: PlatformAdapter[] = [];
   // One web server on PORT for everything HTTP: /healthz, Slack's requests, Discord's interactions, the dashboard.
-  const web = consoleMode ? undefined : createHttpServer({ port: config.port, logger });
+  // The console's server serves only the dashboard, and only to this machine.
+  const web = createHttpServer({ port: config.port, ...(consoleMode ? { host: "127.0.0.1" } : {}), logger });
+  web.route(createDashboard({ db: database.db, logger, publicUrl: config.publicUrl, ...(config.dashboardSecret ? { secret: config.dashboardSecret } : {}), ...(config.slack ? { command: config.slack.command } : {}) }).route);
   // Each platform's SDK is loaded only when it is configured: discord.js alone costs ~50 MB idle.
   if (config.discord?.publicKey) {
     // Interactions over HTTP on the shared server, no gateway: any number of instances may serve.
     const { createDiscordInteractionsAdapter } = await import("./adapters/discord/http-adapter.js");
-    adapters.push(createDiscordInteractionsAdapter({ ...config.discord, publicKey: config.discord.publicKey, http: web!, core, logger }));
+    adapters.push(createDiscordInteractionsAdapter({ ...config.discord, publicKey: config.discord.publicKey, http: web, core, logger }));
   } else if (config.discord) {
     const { createDiscordAdapter } = await import("./adapters/discord/discord-adapter.js");
     adapters.push(createDiscordAdapter({ ...config.discord, core, logger }));
@@ -59,6 +63,16 @@ async function main(): Promise<void> {
   if (consoleMode) {
     dispatcher = createDispatcher({ db: database.db, ports: [createConsolePort(process.stdout, database.db)], logger, leaseMs: config.outboxLeaseSeconds * 1000 });
     process.stdout.write(`Warmpath local console on ${where}. Type \`help\`; start a line with @name to act as that member; Ctrl-D quits.\n`);
+    // A busy port costs the console its dashboard, never the console itself.
+    const serving = await web.listen().then(
+      () => true,
+      () => false,
+    );
+    process.stdout.write(
+      serving
+        ? `The organisers' dashboard is at ${config.publicUrl}/dashboard: \`dashboard\` prints a sign-in link.\n`
+        : `Port ${config.port} is in use, so the dashboard is off in this console; start with PORT=<a free port> to use it.\n`,
+    );
     // Scheduled posts and DMs print as they happen, between the lines typed.
     dispatcher.start();
     await scheduler.start();
@@ -66,14 +80,15 @@ async function main(): Promise<void> {
     await scheduler.stop();
     await dispatcher.drain();
     await dispatcher.stop();
+    await web.close();
     await database.close();
     return;
   }
 
   dispatcher = createDispatcher({ db: database.db, ports: adapters.map((a) => a.port), logger, leaseMs: config.outboxLeaseSeconds * 1000 });
   for (const adapter of adapters) await adapter.start();
-  web!.route(healthRoute(createHealthCheck(database.db, adapters), logger));
-  await web!.listen().catch((error: unknown) => {
+  web.route(healthRoute(createHealthCheck(database.db, adapters), logger));
+  await web.listen().catch((error: unknown) => {
     throw new AppError("HTTP.START", `Could not listen on port ${config.port}: ${error instanceof Error ? error.message : String(error)}`);
   });
   dispatcher.start();

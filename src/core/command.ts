@@ -4,6 +4,14 @@ import type { Token } from "./tokenize.js";
 import type { ClubStore, ClubRow, MemberRow } from "../db/store/club-store.js";
 import type { OutboundMessage } from "./outbound.js";
 
+/** What the process serves on the web, for commands that hand out links (the dashboard's). */
+export interface WebSettings {
+  /** Where browsers reach this process, without a trailing slash: https://warmpath.example.com. */
+  publicUrl: string;
+  /** DASHBOARD_SECRET; without it each club's link key is kept in the database. */
+  dashboardSecret?: string;
+}
+
 /** What a command handler gets: everything scoped to one club and one transaction. */
 export interface CommandContext {
   club: ClubRow;
@@ -24,6 +32,8 @@ export interface CommandContext {
   send(message: OutboundMessage): Promise<void>;
   /** The declared commands, for help. */
   commands: readonly AnyCommand[];
+  /** Absent when this process serves no web pages. */
+  web?: WebSettings;
 }
 
 export interface CommandDefinition<S extends z.ZodObject> {

@@ -4,7 +4,7 @@ import { createClubStore, type ClubRow, type ClubStore, type MemberRow } from ".
 import type { KnownGoals } from "../db/store/plans.js";
 import type { Logger } from "../util/logger.js";
 import { argFields, describeIssues, readTextArgs } from "./args.js";
-import type { AnyCommand, CommandContext } from "./command.js";
+import type { AnyCommand, CommandContext, WebSettings } from "./command.js";
 import { allCommands } from "./commands/index.js";
 import { NotJoinedError, UserError } from "./errors.js";
 import { isDatabaseUnavailable, isRetryableConflict, isTimeout } from "../db/errors.js";
@@ -29,6 +29,8 @@ export interface CoreOptions {
   onOutboxWrite?: () => void;
   /** Called after a command changed the club's schedules: reloads the scheduler. */
   onScheduleChange?: () => void;
+  /** What the process serves on the web (the dashboard), for commands that link to it. */
+  web?: WebSettings;
 }
 
 /** Control characters (NUL above all, which Postgres text refuses) never reach a schema or the database. */
@@ -138,6 +140,7 @@ export function createCore(options: CoreOptions) {
               store,
               clock,
               commands: registry.commands,
+              ...(options.web ? { web: options.web } : {}),
               async send(message) {
                 if (await store.outbox.enqueue(message, clock.now())) queued++;
               },
@@ -197,6 +200,7 @@ export function createCore(options: CoreOptions) {
       store: createClubStore(options.db, found.club.id, { goals: found.goals }),
       clock,
       commands: registry.commands,
+      ...(options.web ? { web: options.web } : {}),
       send() {
         return Promise.reject(new Error(`${command.name} is read-only here but tried to send a message`));
       },

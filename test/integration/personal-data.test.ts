@@ -4,6 +4,7 @@ import { backends } from "../support/databases.js";
 import { CLUB_A, createHarness, type Harness } from "../support/harness.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { personalTables } from "../../src/db/store/personal-data.js";
+import { createClubStore } from "../../src/db/store/club-store.js";
 
 /** Columns that point at a member, found from the live schema's foreign keys. */
 async function memberColumns(database: Database): Promise<Array<{ table: string; column: string }>> {
@@ -56,6 +57,9 @@ describe.each(backends)("export and forget-me on $name", (backend) => {
     h.port.failNext(new Error("network down"));
     await h.run("bob", "thanks @ana for the coffee");
     ana = await memberId(database, "ana");
+    // ana signed in to the dashboard (over HTTP, in test/dashboard): her session row, as sign-in writes it.
+    const [{ club_id: clubId }] = (await queryRows<{ club_id: number }>(database.db, sql`select club_id from members where id = ${ana}`)) as [{ club_id: number }];
+    await createClubStore(database.db, clubId).dashboard.createSession({ memberId: ana, tokenHash: "0".repeat(64), viaAdmin: false, now: h.clock.now(), expiresAt: new Date(h.clock.now().getTime() + 3_600_000) });
   });
   afterAll(async () => {
     await database?.close();

@@ -9,6 +9,7 @@ import { introAccept, introDecline, introList, introOutcome, introRequest, intro
 import { log, thanks, win } from "./ledger.js";
 import { exportData, forgetMe } from "./personal-data.js";
 import { config, digestPreview } from "./config.js";
+import { dashboard } from "./dashboard.js";
 
 /** Every command, in the order help lists them. */
 export const allCommands: readonly AnyCommand[] = [
@@ -46,4 +47,5 @@ export const allCommands: readonly AnyCommand[] = [
   forgetMe,
   config,
   digestPreview,
+  dashboard,
 ];

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { arg } from "../args.js";
 import { defineCommand } from "../command.js";
 import { privateReply, successReply } from "../reply.js";
+import { forgetMember } from "../services/organiser-actions.js";
 
 export const exportData = defineCommand({
   name: "export",
@@ -42,10 +43,8 @@ export const forgetMe = defineCommand({
         { title: "Delete all your data?", buttons: [{ label: "Delete everything", command: "forget-me confirm", style: "danger" }, { label: "Export first", command: "export" }] },
       );
     }
-    // Remembered (as a hash) first, so nothing but an explicit `join` makes this account a member again.
-    await ctx.store.members.markForgotten(ctx.member.id, ctx.clock.now());
-    const counts = await ctx.store.personalData.forget(ctx.member.id);
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    // The same deletion as an organiser's removal: every row, and the accounts remembered as hashes.
+    const total = await forgetMember(ctx.store, ctx.member.id, ctx.clock.now());
     return successReply(
       `Done: ${total} records about you are deleted, and I won't message you or add you back unless you \`join\` again. Good luck out there!`,
     );

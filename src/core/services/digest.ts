@@ -1,5 +1,6 @@
 import type { ClubRow, ClubStore } from "../../db/store/club-store.js";
-import { isoWeek, startOfIsoWeek } from "../dates.js";
+import { startOfIsoWeek } from "../dates.js";
+import { clubWeeks } from "./club-weeks.js";
 import { plural } from "../reply.js";
 import type { Field, Reply } from "../types.js";
 
@@ -12,16 +13,14 @@ import type { Field, Reply } from "../types.js";
 export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Promise<Reply & { about: number[] }> {
   const from = startOfIsoWeek(at, club.timezone);
   const to = new Date(at.getTime() + 1);
-  const week = isoWeek(at, club.timezone);
   const s = store.scheduling;
+  // The week's counts come from where the dashboard reads them too, so the two always agree.
+  const { week, goals, intros, activities: activity } = (await clubWeeks(store, club, at, 1))[0]!;
   // One after another: inside a transaction they share one connection.
   const wins = await s.winsBetween(from, to);
-  const goals = await s.goalCounts([week]);
-  const intros = await store.intros.countsBetween(from, to);
   const helpers = await s.generousHelpers(from, to);
   const newTargets = await s.newTargetCompanies(from, to);
   const openAsks = await s.openAsks();
-  const activity = await s.activityCount(from, to);
   const fields: Field[] = [];
   const shownWins = listed(wins.map((w) => `• ${w.name}: ${w.text}`), wins.length);
   fields.push({ label: "🎉 Wins", value: wins.length ? shownWins.text : "No wins shared yet: `win <text>` counts the small ones too." });

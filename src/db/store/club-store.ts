@@ -10,6 +10,9 @@ import { personalDataStore } from "./personal-data.js";
 import { planStore, type KnownGoals } from "./plans.js";
 import { retentionStore } from "./retention.js";
 import { schedulingStore } from "./scheduling.js";
+import { statsStore } from "./stats.js";
+import { dashboardAuthStore } from "./dashboard-auth.js";
+import { organiserStore } from "./organisers.js";
 
 export type { ClubRow } from "./clubs.js";
 export type { MemberRow } from "./members.js";
@@ -34,6 +37,9 @@ export function createClubStore(db: Db, clubId: number, known: { goals?: KnownGo
     personalData: personalDataStore(db, clubId),
     scheduling: schedulingStore(db, clubId),
     retention: retentionStore(db, clubId),
+    stats: statsStore(db, clubId),
+    dashboard: dashboardAuthStore(db, clubId),
+    organisers: organiserStore(db, clubId),
   };
 }
 
