@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
 import { queryRows, type Database } from "../../src/db/client.js";
+import type { ClubRef } from "../../src/core/types.js";
 import { CLUB_TABLES, codeIn, createLinkingWorld, type LinkingWorld, type Person } from "./linking-world.js";
 
 const boss: Person = { id: "U_BOSS", name: "boss", admin: true };
@@ -133,7 +134,7 @@ describe.each(backends)("linking clubs across Slack and Discord on $name", (back
     const { slack, discord, slack2, discord2 } = w.places();
     await w.as(slack, ana, "join");
     const code = codeIn(await w.as(slack, boss, "config link"));
-    const refused = async (place: typeof slack, who: Person, text: string, says: string) => {
+    const refused = async (place: ClubRef, who: Person, text: string, says: string) => {
       const reply = await w.as(place, who, text);
       expect(reply.tone, text).toBe("error");
       expect(reply.text, text).toContain(says);
@@ -224,6 +225,7 @@ describe.each(backends)("linking clubs across Slack and Discord on $name", (back
     const shown = await w.as(discord, mod, "config");
     expect(shown.text).toContain("Slack: #C_DIGEST");
     expect(shown.text).toContain("Discord: <#777>");
+    expect(shown.text).toContain("Linked: one club on Slack and Discord");
     w.clear();
     expect((await w.runJob(slack, "digest")).ran).toBe(true);
     const posts = [...w.slack.deliveries, ...w.discord.deliveries].filter((d) => d.kind === "channel");

@@ -35,6 +35,7 @@ async function showConfig(ctx: CommandContext, heading: string) {
     { label: "Digest channel", value: digestChannels(ctx, links) },
     { label: "Nudges", value: club.nudgesEnabled ? "on" : "off" },
     { label: "Organisers", value: organisers.length ? organisers.map((o) => o.displayName).join(", ") : "workspace admins only" },
+    ...(links.length > 1 ? [{ label: "Linked", value: `one club on ${links.map((l) => PLATFORM_NAMES[l.platform]).join(" and ")} (\`config unlink <platform>\` separates them)` }] : []),
   ];
   return privateReply(`${heading}\n${fields.map((f) => `${f.label}: ${f.value}`).join("\n")}`, { title: "Club configuration", fields });
 }
