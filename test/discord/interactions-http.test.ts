@@ -178,6 +178,13 @@ describe.each(backends)("Discord over HTTP interactions on $name", (backend) => 
     expect(res.headers.get("location")).toContain("scope=bot+applications.commands");
   });
 
+  it("refuses new interactions with 503 once shutting down", async () => {
+    await w.adapter.stop();
+    const ping = await w.fake.signedPost(w.url!, { id: "1", application_id: w.fake.applicationId, type: 1, token: "t", version: 1 });
+    expect(ping.status).toBe(503);
+    expect(w.adapter.healthy()).toBe(false);
+  });
+
   it("never writes the bot token to a log line", () => {
     expect(w.logs.length).toBeGreaterThan(0);
     expect(w.logs.join("\n")).not.toContain(w.fake.token);

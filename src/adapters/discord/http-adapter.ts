@@ -91,6 +91,7 @@ export function createDiscordInteractionsAdapter(options: DiscordInteractionsAda
   });
   const verify = createSignatureVerifier(options.publicKey);
   let restUp = false;
+  let stopped = false;
   let probe: NodeJS.Timeout | undefined;
 
   options.http.route({ method: "POST", path: DISCORD_INTERACTIONS_PATH, handle: (req, res) => onInteraction(req, res) });
@@ -101,6 +102,8 @@ export function createDiscordInteractionsAdapter(options: DiscordInteractionsAda
   });
 
   async function onInteraction(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Shutting down: commands under way finish, new ones aren't started against a closing database.
+    if (stopped) return refuse(req, res, 503, "shutting down");
     const signature = header(req, "x-signature-ed25519");
     const timestamp = header(req, "x-signature-timestamp");
     if (!signature || !timestamp) return refuse(req, res, 401, "missing signature");
@@ -163,6 +166,7 @@ export function createDiscordInteractionsAdapter(options: DiscordInteractionsAda
     },
 
     async stop() {
+      stopped = true;
       clearInterval(probe);
       restUp = false;
     },
