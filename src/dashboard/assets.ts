@@ -39,6 +39,7 @@ p.lead { color: var(--muted); margin-top: 0; }
 figure { margin: 0; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
 svg.chart { width: 100%; height: auto; display: block; }
+svg.chart.rows { max-width: 44rem; }
 svg.chart .grid line { stroke: var(--line); stroke-width: 1; }
 svg.chart text { fill: var(--muted); font-size: 13px; }
 svg.chart text.label, svg.chart text.value { fill: var(--fg); font-size: 14px; }
@@ -48,7 +49,8 @@ ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; 
 .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }
 details { margin: .25rem 0 1rem; }
 summary { cursor: pointer; color: var(--accent); }
-.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; margin: .5rem 0 1rem; }
+/* Positioned, so the visually hidden labels inside scroll with the table instead of widening the page. */
+.table-wrap { position: relative; overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; margin: .5rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 caption { text-align: left; font-weight: 600; padding: .5rem .75rem; }
 th, td { text-align: left; padding: .45rem .75rem; border-top: 1px solid var(--line); vertical-align: top; }
@@ -78,6 +80,7 @@ details.manage[open] { min-width: 15rem; }
 details.manage form { display: flex; flex-wrap: wrap; gap: .35rem; align-items: center; margin: .4rem 0; }
 @media (max-width: 40rem) {
   body { font-size: 15px; } h1 { font-size: 1.35rem; } h2 { margin-top: 1.5rem; } th, td { padding: .4rem .5rem; }
+  nav a { padding: .3rem .45rem; } .brand { flex-basis: 100%; }
   .grid-2 { grid-template-columns: 1fr; }
   .tiles { grid-template-columns: repeat(3, 1fr); gap: .4rem; }
   .tiles li { padding: .4rem .5rem; } .tiles .n { font-size: 1.25rem; } .tiles .k { font-size: .75rem; line-height: 1.2; display: block; }

@@ -124,7 +124,7 @@ export function horizontalBars(id: string, title: string, rows: Array<{ label: s
   const height = rows.length * rowH + 8;
   const max = Math.max(1, ...rows.map((r) => r.value));
   const description = `${title}: ${rows.map((r) => `${r.label} ${r.value}`).join(", ")} ${unit}.`;
-  return html`<svg class="chart" viewBox="0 0 ${left + width + 60} ${height}" role="img" aria-labelledby="${id}-t ${id}-d" focusable="false">
+  return html`<svg class="chart rows" viewBox="0 0 ${left + width + 60} ${height}" role="img" aria-labelledby="${id}-t ${id}-d" focusable="false">
 <title id="${id}-t">${title}</title><desc id="${id}-d">${description}</desc>
 ${rows.map((r, i) => {
   const w = (r.value / max) * width;

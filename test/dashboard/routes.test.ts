@@ -291,7 +291,7 @@ describe.each(backends)("the organisers' dashboard over HTTP ($name)", (backend)
     expect(counts.length).toBe(byName.length);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(byGoals).toContain('aria-sort="descending"><a href="?sort=goals-met&amp;dir=asc">Goals met ▼');
-    // Intros given: bob made two accepted introductions; nobody made more.
+    // Intros given: bob made four accepted introductions; nobody made more.
     expect(names(await (await page(`/dashboard/${clubA}/people?sort=intros-given&dir=desc`, ana)).text())[0]).toBe("bob");
     // Unknown columns fall back to the name.
     expect(names(await (await page(`/dashboard/${clubA}/people?sort=password`, ana)).text())).toEqual(byName);
@@ -299,8 +299,9 @@ describe.each(backends)("the organisers' dashboard over HTTP ($name)", (backend)
 
   it("intros: open requests with their age and who they wait on; outcomes", async () => {
     const body = await (await page(`/dashboard/${clubA}/intros`, ana)).text();
-    expect(body).toMatch(/<td>5<\/td><td>dara<\/td><td><strong>fay<\/strong><\/td><td>Globex<\/td><td>connection<\/td><td>\d+ (hours|days?) ago<\/td>/);
-    expect(body).toMatch(/<td>4<\/td><td>ana<\/td><td>fay<\/td><td>Globex<\/td>/); // accepted, no report yet
+    expect(body).toMatch(/<td>8<\/td><td>dara<\/td><td><strong>fay<\/strong><\/td><td>Globex<\/td><td>connection<\/td><td>\d+ (hours|days?) ago<\/td>/);
+    expect(body).toMatch(/<td>5<\/td><td>ana<\/td><td>fay<\/td><td>Globex<\/td>/); // accepted, no report yet
+    expect(body).toContain('<th scope="row">reported no-show</th><td class="num">1</td>');
     expect(body).toContain('<th scope="row">reported hired</th><td class="num">1</td>');
     expect(body).toContain('<th scope="row">declined</th><td class="num">1</td>');
   });

@@ -85,6 +85,11 @@ export async function seedClub(h: Harness): Promise<{ digests: DigestFields }> {
       await run("fay", "thanks @eli information");
       await run("dara", "target add Stark Industries researching");
     }
+    if (week === 5) {
+      await run("fay", "intro @bob Acme: who leads product there?");
+      await run("bob", "intro accept 4");
+      await run("fay", "intro outcome 4 met");
+    }
     if (week === 6) {
       await run("ana", "intro outcome 1 hired");
       await run("ana", "win Offer from Acme!");
@@ -93,13 +98,25 @@ export async function seedClub(h: Harness): Promise<{ digests: DigestFields }> {
     }
     if (week === 7) {
       await run("ana", "intro @fay Globex: who runs data there?");
-      await run("fay", "intro accept 4");
+      await run("fay", "intro accept 5");
       await run("eli", "target stage Hooli interviewing");
     }
+    if (week === 8) {
+      await run("chen", "intro @fay Globex: a design lead?");
+      await run("fay", "intro accept 6");
+      await run("chen", "thanks @fay contact");
+    }
     if (week === 9) {
+      await run("chen", "intro outcome 6 met");
       await run("chen", "thanks @fay connection");
       await run("bob", "thanks @chen information");
       await run("eli", 'goal add =HYPERLINK("http://evil.example","click"), then "more"');
+    }
+    if (week === 10) {
+      await run("eli", "intro @bob Globex: anyone in engineering?");
+      await run("bob", "intro accept 7");
+      await run("eli", "intro outcome 7 no-show");
+      await run("eli", "thanks @bob information");
     }
     if (week === SEEDED_WEEKS - 1) {
       await run("dara", "intro @fay Globex: could you pass on my CV?");
