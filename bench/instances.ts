@@ -33,7 +33,7 @@ const ANSWER_TIMEOUT_MS = 15_000;
 
 const list = (value: string | undefined, fallback: number[]) => (value ? value.split(",").map((v) => Number(v.trim())) : fallback);
 const instanceCounts = list(process.env.BENCH_INSTANCES, [1, 3]);
-const rates = list(process.env.BENCH_RATES, [25, 50, 75, 100, 150, 200, 300, 400]);
+const rates = list(process.env.BENCH_RATES, [10, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400]);
 const stepSeconds = Number(process.env.BENCH_STEP_SECONDS ?? 8);
 const users = Array.from({ length: MEMBERS }, (_, i) => `UINST${String(i + 1).padStart(4, "0")}`);
 
