@@ -1,4 +1,5 @@
 import type { Platform, Reply } from "./types.js";
+import { matchesReply, type MatchesNote } from "./services/matching.js";
 
 /**
  * Something the bot must send later, through the outbox. Recipients are member ids; the dispatcher
@@ -11,6 +12,11 @@ export type OutboundMessage =
       kind: "direct";
       to: number;
       reply: Reply;
+      /**
+       * The weekly matches, kept as data and written into `reply` when delivered (see replyOf): a
+       * fan-out to thousands stores ids and names, not each message's words and buttons.
+       */
+      matches?: MatchesNote;
       dedupeKey?: string;
       about?: number[];
       /** Who to tell when the platform had to deliver it some other way (closed DMs). */
@@ -40,4 +46,12 @@ export type OutboundMessage =
 export function membersOf(message: OutboundMessage): number[] {
   const recipients = message.kind === "direct" ? [message.to] : message.kind === "room" ? message.members : [];
   return [...new Set([...recipients, ...(message.about ?? [])])];
+}
+
+/** What a direct message says: its reply, and the lists it carries as data. */
+export type DirectContent = Pick<Extract<OutboundMessage, { kind: "direct" }>, "reply" | "matches">;
+
+/** The reply to deliver: the message's own, with any lists it carries written in. */
+export function replyOf(message: OutboundMessage): Reply {
+  return message.kind === "direct" && message.matches ? matchesReply(message.reply, message.matches) : message.reply;
 }

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { and, eq, inArray, not, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { clubLinks, outbox, platformUsers } from "../db/schema/index.js";
-import type { OutboundMessage } from "../core/outbound.js";
+import { replyOf, type OutboundMessage } from "../core/outbound.js";
 import { systemClock, type Clock, type Platform } from "../core/types.js";
 import type { Logger } from "../util/logger.js";
 import { DeliveryError, type MessengerPort } from "./port.js";
@@ -175,7 +175,7 @@ export function createDispatcher(options: DispatcherOptions) {
     if (message.kind === "direct") {
       const [account] = await accountsOf(row.clubId, message.to);
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
-      const receipt = await (await portFor(account.platform)).sendDirect(account.address, account.userId, message.reply);
+      const receipt = await (await portFor(account.platform)).sendDirect(account.address, account.userId, replyOf(message));
       if (receipt?.fallback && message.notifyOnFallback !== undefined) {
         await outboxStore(options.db, row.clubId).enqueue(
           {

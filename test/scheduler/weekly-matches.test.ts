@@ -175,3 +175,64 @@ describe.each(backends)("a team-up suggestion is made once, not every week ($nam
     expect(matchesFor(h, "lone")[0]!.reply.text).toContain("• lone2: Nowhere");
   });
 });
+
+describe.each(backends)("suggestions hold no foreign keys to members or companies, and nothing dangles ($name)", (backend) => {
+  let database: Database;
+  let h: Harness;
+  const suggestionsNaming = async (user: string) => {
+    const [row] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from match_suggestions s join platform_users p on p.member_id in (s.member_id, s.helper_id) where p.platform_user_id = ${user}`,
+    );
+    return Number(row!.n);
+  };
+  const idOf = async (user: string) => Number((await queryRows<{ id: number }>(database.db, sql`select member_id as id from platform_users where platform_user_id = ${user}`))[0]!.id);
+  beforeAll(async () => {
+    database = await backend.open();
+    h = createHarness(database);
+    h.clock.set("2026-11-16T08:00:00Z");
+    await h.run("wes", "network add Acme works");
+    await h.run("ola", "network add Acme worked");
+    await h.run("ana", "target add Acme");
+    await h.run("bob", "target add Acme");
+    await h.run("lone", "target add Nowhere");
+    await h.run("lone2", "target add Nowhere");
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("forget-me deletes every suggestion naming the member, as the one matched and as the helper or buddy", async () => {
+    await matchesOn(h, TUESDAY, ["ana", "bob", "lone", "lone2", "wes", "ola"]);
+    expect(asksFor(h, "ana")).toEqual(["Ask wes about Acme"]);
+    const wesBefore = await suggestionsNaming("wes");
+    const loneBefore = await suggestionsNaming("lone2");
+    expect(wesBefore).toBeGreaterThan(0);
+    expect(loneBefore).toBe(2); // lone2's team-up with lone, and lone's with lone2
+    const [wes, lone2] = [await idOf("wes"), await idOf("lone2")];
+    await h.run("wes", "forget-me confirm");
+    await h.run("lone2", "forget-me confirm");
+    const [left] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from match_suggestions where member_id in (${wes}, ${lone2}) or helper_id in (${wes}, ${lone2})`,
+    );
+    expect(Number(left!.n)).toBe(0);
+  });
+
+  it("suggestions whose member or company is gone without forget-me break neither the next run nor an export", async () => {
+    // With wes gone, ola is the path to Acme.
+    await matchesOn(h, tuesdayAfter(1), ["ana", "bob", "lone", "ola"]);
+    expect(asksFor(h, "ana")).toEqual(["Ask ola about Acme"]);
+    // Removed by hand (an operator's DELETE): nothing cascades to the suggestions any more.
+    const ola = await idOf("ola");
+    await database.db.execute(sql`delete from members where id = ${ola}`);
+    await database.db.execute(sql`delete from companies where normalized_name = 'nowhere'`);
+    const [dangling] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from match_suggestions where helper_id = ${ola} or member_id = ${ola}`);
+    expect(Number(dangling!.n)).toBeGreaterThan(0);
+    await h.run("ola2", "network add Acme works");
+    await matchesOn(h, tuesdayAfter(2), ["ana", "bob", "lone", "ola2"]);
+    expect([...asksFor(h, "ana"), ...asksFor(h, "bob")]).toContain("Ask ola2 about Acme");
+    const exported = await h.run("ana", "export");
+    expect(exported.attachment?.content).toContain("match_suggestions");
+  });
+});

@@ -1,4 +1,7 @@
 import type { TieRelation } from "../vocabulary.js";
+import type { Button, Reply } from "../types.js";
+import { memberRef } from "../mentions.js";
+import { RELATION_PHRASES } from "./intros.js";
 
 /** A member aiming at a company (one of their targets). */
 export interface Seeker {
@@ -291,4 +294,23 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     if (list.length) buddies.set(seeker.memberId, list);
   }
   return { suggestions, buddies };
+}
+
+/** A member's matches of the week as the outbox keeps them, until delivery writes them out. */
+export interface MatchesNote {
+  /** Warm paths, best first: [helper's id, helper's name, company, relation]. */
+  paths: Array<[helperId: number, helperName: string, company: string, relation: TieRelation]>;
+  /** Others aiming at a company nobody has a path to: [their name, company]. */
+  teamUps: Array<[name: string, company: string]>;
+}
+
+/** The matches message: the greeting, then the warm paths with an Ask button each, then the team-ups. */
+export function matchesReply(greeting: Reply, note: MatchesNote): Reply {
+  const lines: string[] = [];
+  if (note.paths.length) lines.push(`Warm paths to your targets this week:\n${note.paths.map(([, helper, company, relation]) => `• ${helper} ${RELATION_PHRASES[relation]} ${company}`).join("\n")}`);
+  if (note.teamUps.length) lines.push(`Aiming at the same companies, with no path yet (team up?):\n${note.teamUps.map(([name, company]) => `• ${name}: ${company}`).join("\n")}`);
+  const buttons: Button[] = note.paths
+    .map(([helperId, helper, company]) => ({ label: `Ask ${helper} about ${company}`.slice(0, 75), command: `intro ${memberRef(helperId)} ${company}`, style: "primary" as const }))
+    .filter((b) => b.command.length <= 100);
+  return { ...greeting, text: `${greeting.text}\n${lines.join("\n\n")}`, buttons: [...(greeting.buttons ?? []), ...buttons] };
 }

@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, not, or, sql } from "drizzle-orm";
-import type { Db } from "../client.js";
+import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { queryRows, type Db } from "../client.js";
 import {
   activities,
   clubOrganisers,
@@ -17,7 +17,19 @@ import {
 } from "../schema/index.js";
 import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabulary.js";
 import type { MemberRow } from "./members.js";
-import { pairSet, type PairSet } from "../../core/services/matching.js";
+import { pairSet, type HelperTie, type PairSet, type Seeker } from "../../core/services/matching.js";
+import { nudgeStates, tieRelations, type NudgeState } from "../../core/vocabulary.js";
+import { intArray, packedIntRows } from "./packed-rows.js";
+
+/** What decides whether a member gets a prompt (see promptFate). */
+export interface PromptState {
+  id: number;
+  nudges: NudgeState;
+  unansweredPrompts: number;
+}
+
+/** `array['a','b']`: the position of a text value in a fixed list, packed as an integer. */
+const textArray = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v}'`).join(",")}]`);
 
 /** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
 export async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
@@ -34,6 +46,8 @@ const isTeamUp = eq(matchSuggestions.kind, "team-up");
 
 /** Active and reachable: not paused (or the pause has run out). */
 const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pausedUntil, now));
+/** The opposite: paused, with no end or an end still to come. */
+const paused = (now: Date) => and(eq(members.status, "paused"), or(isNull(members.pausedUntil), gt(members.pausedUntil, now)));
 
 /** Queries of the club's weekly rhythm: schedules, runs, prompts, digest figures and matching inputs. */
 export function schedulingStore(db: Db, clubId: number) {
@@ -76,12 +90,11 @@ export function schedulingStore(db: Db, clubId: number) {
 
     /** Counts a prompt sent to each member (and marks those asked whether to continue). */
     async countPrompts(memberIds: number[], nudges?: "asked"): Promise<void> {
-      for (let i = 0; i < memberIds.length; i += 5000) {
-        await db
-          .update(members)
-          .set({ unansweredPrompts: sql`${members.unansweredPrompts} + 1`, ...(nudges ? { nudges } : {}) })
-          .where(and(eq(members.clubId, clubId), inArray(members.id, memberIds.slice(i, i + 5000))));
-      }
+      if (memberIds.length === 0) return;
+      await db
+        .update(members)
+        .set({ unansweredPrompts: sql`${members.unansweredPrompts} + 1`, ...(nudges ? { nudges } : {}) })
+        .where(and(eq(members.clubId, clubId), sql`${members.id} = any(${intArray(memberIds)})`));
     },
 
     async goalsOfWeeks(memberIds: number[], weeks: string[]) {
@@ -219,35 +232,73 @@ export function schedulingStore(db: Db, clubId: number) {
 
     // --- Matching inputs ---
 
-    /** Opted-in, searching, unpaused members with their targets, except those they already have an offer from. */
-    async matchSeekers(now: Date) {
-      return db
-        .select({ memberId: targets.memberId, companyId: targets.companyId, company: companies.name })
-        .from(targets)
-        .innerJoin(members, eq(members.id, targets.memberId))
-        .innerJoin(companies, eq(companies.id, targets.companyId))
-        .where(
-          and(
-            eq(targets.clubId, clubId),
-            ne(targets.stage, "offer"),
-            eq(members.matchOptIn, true),
-            eq(members.status, "searching"),
-            ne(members.nudges, "off"),
-            notPaused(now),
-          ),
-        )
-        .orderBy(targets.memberId, targets.createdAt);
+    /**
+     * Opted-in, searching, unpaused members' targets, except those they already have an offer
+     * from, in member order (each member's first-added first); and those members, once each, with
+     * what decides whether they get prompts. Read packed: a large club has hundreds of thousands.
+     */
+    async matchSeekers(now: Date): Promise<{ seekers: Seeker[]; members: PromptState[] }> {
+      const [memberIds, companyIds, nudges, unanswered] = await packedIntRows(
+        db,
+        [sql`${targets.memberId}`, sql`${targets.companyId}`, sql`array_position(${textArray(nudgeStates)}, ${members.nudges})`, sql`${members.unansweredPrompts}`],
+        sql`from ${targets} join ${members} on ${members.id} = ${targets.memberId}
+            where ${and(
+              eq(targets.clubId, clubId),
+              eq(members.clubId, clubId),
+              ne(targets.stage, "offer"),
+              eq(members.matchOptIn, true),
+              eq(members.status, "searching"),
+              ne(members.nudges, "off"),
+              notPaused(now),
+            )}`,
+        sql`${targets.memberId}, ${targets.createdAt}, ${targets.id}`,
+      );
+      const seekers: Seeker[] = new Array<Seeker>(memberIds!.length);
+      const states: PromptState[] = [];
+      for (let i = 0; i < memberIds!.length; i++) {
+        seekers[i] = { memberId: memberIds![i]!, companyId: companyIds![i]! };
+        if (i === 0 || memberIds![i] !== memberIds![i - 1]) states.push({ id: memberIds![i]!, nudges: nudgeStates[nudges![i]! - 1]!, unansweredPrompts: unanswered![i]! });
+      }
+      return { seekers, members: states };
     },
 
-    /** Ties of unpaused members to the given companies. */
-    async helperTies(companyIds: number[], now: Date) {
-      return inSlices(companyIds, (slice) =>
-        db
-        .select({ memberId: networkTies.memberId, companyId: networkTies.companyId, relation: networkTies.relation, displayName: members.displayName })
-        .from(networkTies)
-        .innerJoin(members, eq(members.id, networkTies.memberId))
-        .where(and(eq(networkTies.clubId, clubId), inArray(networkTies.companyId, slice), notPaused(now))),
+    /**
+     * The club's network ties of unpaused members (a large club's million, read packed). The few
+     * paused members are read apart and left out here, which spares joining every tie to its member.
+     */
+    async helperTies(now: Date): Promise<HelperTie[]> {
+      const [pausedIds] = await packedIntRows(db, [sql`${members.id}`], sql`from ${members} where ${and(eq(members.clubId, clubId), paused(now))}`);
+      const away = new Set(pausedIds);
+      const [memberIds, companyIds, relations] = await packedIntRows(
+        db,
+        [sql`${networkTies.memberId}`, sql`${networkTies.companyId}`, sql`array_position(${textArray(tieRelations)}, ${networkTies.relation})`],
+        sql`from ${networkTies} where ${networkTies.clubId} = ${clubId}`,
       );
+      const ties: HelperTie[] = [];
+      for (let i = 0; i < memberIds!.length; i++) {
+        if (away.size === 0 || !away.has(memberIds![i]!)) ties.push({ memberId: memberIds![i]!, companyId: companyIds![i]!, relation: tieRelations[relations![i]! - 1]! });
+      }
+      return ties;
+    },
+
+    /** Display names of the club's members, by id (those a run's messages name). */
+    async memberNames(memberIds: number[]): Promise<Map<number, string>> {
+      if (memberIds.length === 0) return new Map();
+      const [row] = await queryRows<{ names: Array<[number, string]> | null }>(
+        db,
+        sql`select json_agg(json_build_array(${members.id}, ${members.displayName})) as names from ${members} where ${members.clubId} = ${clubId} and ${members.id} = any(${intArray(memberIds)})`,
+      );
+      return new Map(row?.names ?? []);
+    },
+
+    /** Names of the club's companies, by id. */
+    async companyNames(companyIds: number[]): Promise<Map<number, string>> {
+      if (companyIds.length === 0) return new Map();
+      const [row] = await queryRows<{ names: Array<[number, string]> | null }>(
+        db,
+        sql`select json_agg(json_build_array(${companies.id}, ${companies.name})) as names from ${companies} where ${companies.clubId} = ${clubId} and ${companies.id} = any(${intArray(companyIds)})`,
+      );
+      return new Map(row?.names ?? []);
     },
 
     /** When each member last helped: an accepted intro or thanks received. */
@@ -262,52 +313,50 @@ export function schedulingStore(db: Db, clubId: number) {
     },
 
     /**
-     * Paths (member, helper, company) to leave alone: suggested since `since`; asked
-     * about that company since `since` (whatever the answer), still waiting for an answer, or
-     * declined (for good).
+     * What the repeat window holds for the next run, from the suggestions made since `since` and the
+     * intros asked: paths (member, helper, company) to leave alone (suggested since `since`; asked
+     * about that company since `since`, whatever the answer; still waiting for an answer; declined,
+     * for good), team-ups (member, buddy, company) suggested since `since`, and how many paths
+     * named each helper in `isoWeek` (their weekly cap). One read of the window, packed.
      */
-    async pairsToSkip(since: Date): Promise<PairSet> {
-      const suggested = await db
-        .select({ memberId: matchSuggestions.memberId, helperId: matchSuggestions.helperId, companyId: matchSuggestions.companyId })
-        .from(matchSuggestions)
-        .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since), not(isTeamUp)));
-      const asked = await db
-        .select({ memberId: intros.requesterId, helperId: intros.helperId, companyId: intros.companyId })
-        .from(intros)
-        .where(
-          and(
-            eq(intros.clubId, clubId),
-            or(
-              inArray(intros.status, ["requested", "declined"]),
-              // An intro's last movement: asked, answered, or how it went reported (greatest skips nulls).
-              sql`greatest(${intros.requestedAt}, ${intros.respondedAt}, ${intros.outcomeAt}) >= ${since}`,
-            ),
+    async matchHistory(since: Date, isoWeek: string): Promise<{ skipPairs: PairSet; skipTeamUps: PairSet; helperLoad: Map<number, number> }> {
+      const [memberIds, otherIds, companyIds, teamUp, thisWeek] = await packedIntRows(
+        db,
+        [
+          sql`${matchSuggestions.memberId}`,
+          sql`${matchSuggestions.helperId}`,
+          sql`${matchSuggestions.companyId}`,
+          sql`(${isTeamUp})::int`,
+          sql`(${matchSuggestions.kind} = 'path' and ${matchSuggestions.isoWeek} = ${isoWeek})::int`,
+        ],
+        sql`from ${matchSuggestions} where ${and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since))}`,
+      );
+      const skipPairs = pairSet();
+      const skipTeamUps = pairSet();
+      const helperLoad = new Map<number, number>();
+      for (let i = 0; i < memberIds!.length; i++) {
+        (teamUp![i] ? skipTeamUps : skipPairs).add(memberIds![i]!, otherIds![i]!, companyIds![i]!);
+        if (thisWeek![i]) helperLoad.set(otherIds![i]!, (helperLoad.get(otherIds![i]!) ?? 0) + 1);
+      }
+      const [requesters, helpers, introCompanies] = await packedIntRows(
+        db,
+        [sql`${intros.requesterId}`, sql`${intros.helperId}`, sql`${intros.companyId}`],
+        sql`from ${intros} where ${and(
+          eq(intros.clubId, clubId),
+          or(
+            inArray(intros.status, ["requested", "declined"]),
+            // An intro's last movement: asked, answered, or how it went reported (greatest skips nulls).
+            sql`greatest(${intros.requestedAt}, ${intros.respondedAt}, ${intros.outcomeAt}) >= ${since}`,
           ),
-        );
-      return pairSet([...suggested, ...asked].map((p) => [p.memberId, p.helperId, p.companyId] as const));
-    },
-
-    /** Team-ups (member, buddy, company) suggested since `since`. */
-    async teamUpsToSkip(since: Date): Promise<PairSet> {
-      const rows = await db
-        .select({ memberId: matchSuggestions.memberId, buddyId: matchSuggestions.helperId, companyId: matchSuggestions.companyId })
-        .from(matchSuggestions)
-        .where(and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since), isTeamUp));
-      return pairSet(rows.map((r) => [r.memberId, r.buddyId, r.companyId] as const));
+        )}`,
+      );
+      for (let i = 0; i < requesters!.length; i++) skipPairs.add(requesters![i]!, helpers![i]!, introCompanies![i]!);
+      return { skipPairs, skipTeamUps, helperLoad };
     },
 
     /** Suggestions older than the repeat window have done their job; they are not kept. */
     async pruneSuggestions(before: Date): Promise<void> {
       await db.delete(matchSuggestions).where(and(eq(matchSuggestions.clubId, clubId), lt(matchSuggestions.createdAt, before)));
-    },
-
-    async suggestionsThisWeek(isoWeek: string): Promise<Map<number, number>> {
-      const rows = await db
-        .select({ helperId: matchSuggestions.helperId, n: sql<number>`count(*)::int` })
-        .from(matchSuggestions)
-        .where(and(eq(matchSuggestions.clubId, clubId), eq(matchSuggestions.isoWeek, isoWeek), eq(matchSuggestions.kind, "path")))
-        .groupBy(matchSuggestions.helperId);
-      return new Map(rows.map((r) => [r.helperId, Number(r.n)]));
     },
 
     /**
@@ -316,12 +365,13 @@ export function schedulingStore(db: Db, clubId: number) {
      */
     async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date, kind: "path" | "team-up" = "path"): Promise<void> {
       if (rows.length === 0) return;
-      // Three array parameters instead of a parameter per value: tens of thousands of rows in one statement.
-      const ints = (values: number[]) => `{${values.join(",")}}`;
+      // Three array parameters instead of a parameter per value: tens of thousands of rows in one
+      // statement, in their order (a member's best first).
       await db.execute(sql`
         insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, kind, created_at)
         select ${clubId}, m, h, c, ${isoWeek}, ${kind}, ${now}
-        from unnest(${ints(rows.map((r) => r.memberId))}::int[], ${ints(rows.map((r) => r.helperId))}::int[], ${ints(rows.map((r) => r.companyId))}::int[]) as t(m, h, c)`);
+        from unnest(${intArray(rows.map((r) => r.memberId))}, ${intArray(rows.map((r) => r.helperId))}, ${intArray(rows.map((r) => r.companyId))}) with ordinality as t(m, h, c, n)
+        order by n`);
     },
 
     /** Activity counts in the period, for the digest. */

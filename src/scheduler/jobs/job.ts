@@ -1,5 +1,5 @@
 import type { ClubRow, ClubStore, MemberRow } from "../../db/store/club-store.js";
-import type { OutboundMessage } from "../../core/outbound.js";
+import type { DirectContent, OutboundMessage } from "../../core/outbound.js";
 import type { Reply } from "../../core/types.js";
 
 /** What a scheduled job gets: one club, its store inside the run's transaction, and the time. */
@@ -46,13 +46,13 @@ export function promptFate(member: Pick<MemberRow, "nudges" | "unansweredPrompts
  * row a member gets one "still want these?" instead, and nothing more until they answer. Returns
  * how many messages were queued and who got the prompt itself.
  */
-export async function sendPrompts(
+export async function sendPrompts<M extends Pick<MemberRow, "id" | "nudges" | "unansweredPrompts">>(
   ctx: JobContext,
-  members: MemberRow[],
-  build: (member: MemberRow) => Reply | undefined,
+  members: M[],
+  build: (member: M) => DirectContent | undefined,
   key: string,
   /** Other members a member's message names (so forget-me finds it). */
-  aboutOf: (member: MemberRow) => number[] = () => [],
+  aboutOf: (member: M) => number[] = () => [],
 ): Promise<{ queued: number; prompted: number[] }> {
   const messages: OutboundMessage[] = [];
   const prompted: number[] = [];
@@ -65,9 +65,9 @@ export async function sendPrompts(
       asked.push(member.id);
       continue;
     }
-    const reply = build(member);
-    if (!reply) continue;
-    messages.push({ kind: "direct", to: member.id, reply, dedupeKey: `${key}:${member.id}`, about: aboutOf(member) });
+    const content = build(member);
+    if (!content) continue;
+    messages.push({ kind: "direct", to: member.id, ...content, dedupeKey: `${key}:${member.id}`, about: aboutOf(member) });
     prompted.push(member.id);
   }
   await ctx.sendMany(messages);

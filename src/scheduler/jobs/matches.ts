@@ -1,8 +1,6 @@
 import { isoWeek } from "../../core/dates.js";
-import { memberRef } from "../../core/mentions.js";
-import { computeMatches } from "../../core/services/matching.js";
-import { RELATION_PHRASES } from "../../core/services/intros.js";
-import type { Button } from "../../core/types.js";
+import { computeMatches, type MatchesNote } from "../../core/services/matching.js";
+import type { DirectContent } from "../../core/outbound.js";
 import { byMember, promptFate, sendPrompts, type Job } from "./job.js";
 
 const WEEK = 7 * 86_400_000;
@@ -18,25 +16,23 @@ export const SUGGESTIONS_PER_MEMBER = 3;
  * Weekly, per opted-in member: warm paths to their targets, best first, with a one-click ask; and
  * accountability buddies for targets nobody has a path to. What is sent is recorded, and only that:
  * a member who gets no message this week (waiting on "still want these?") is not matched at all.
+ *
+ * Built for clubs of 100,000 members in one transaction: the inputs are read packed (ids, no
+ * names), names are read only for what is sent, and each message is queued as its lists of ids and
+ * names, written out when delivered.
  */
 export const matches: Job = async (ctx) => {
   if (!ctx.club.nudgesEnabled) return 0;
   const s = ctx.store.scheduling;
   const week = isoWeek(ctx.slot, ctx.club.timezone);
-  const seekers = await s.matchSeekers(ctx.now);
+  const { seekers, members } = await s.matchSeekers(ctx.now);
   if (seekers.length === 0) return 0;
-  const seekerRows = await ctx.store.members.getMany([...new Set(seekers.map((x) => x.memberId))]);
-  const names = new Map(seekerRows.map((m) => [m.id, m.displayName]));
-  const companyNames = new Map(seekers.map((x) => [x.companyId, x.company]));
-  const recipients = new Set(seekerRows.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
-  const ties = await s.helperTies([...new Set(seekers.map((x) => x.companyId))], ctx.now);
-  const helperNames = new Map(ties.map((t) => [t.memberId, t.displayName]));
+  const recipients = new Set(members.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
+  const ties = await s.helperTies(ctx.now);
   const lastHelped = await s.lastHelped();
   const repeatWindow = new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK);
   await s.pruneSuggestions(repeatWindow);
-  const skipPairs = await s.pairsToSkip(repeatWindow);
-  const skipTeamUps = await s.teamUpsToSkip(repeatWindow);
-  const helperLoad = await s.suggestionsThisWeek(week);
+  const { skipPairs, skipTeamUps, helperLoad } = await s.matchHistory(repeatWindow, week);
   const { suggestions, buddies } = computeMatches({
     seekers,
     ties,
@@ -52,20 +48,32 @@ export const matches: Job = async (ctx) => {
 
   const suggestionsOf = byMember(suggestions);
   // Those with something to hear, and seekers due the "still want these?" question instead.
-  const members = seekerRows.filter((m) => suggestionsOf.has(m.id) || buddies.has(m.id) || promptFate(m) === "ask").sort((a, b) => a.id - b.id);
+  const told = members.filter((m) => suggestionsOf.has(m.id) || buddies.has(m.id) || promptFate(m) === "ask");
+  const named = new Set(told.map((m) => m.id));
+  const companyIds = new Set<number>();
+  for (const x of suggestions) {
+    named.add(x.helperId);
+    companyIds.add(x.companyId);
+  }
+  for (const pals of buddies.values()) {
+    for (const p of pals) {
+      named.add(p.memberId);
+      companyIds.add(p.companyId);
+    }
+  }
+  const names = await s.memberNames([...named]);
+  const companies = await s.companyNames([...companyIds]);
+  const nameOf = (memberId: number) => names.get(memberId) ?? "a member";
+
   const { queued, prompted } = await sendPrompts(
     ctx,
-    members,
-    (member) => {
-      const mine = (suggestionsOf.get(member.id) ?? []).map((x) => ({ ...x, helperName: helperNames.get(x.helperId)!, company: companyNames.get(x.companyId)! }));
-      const pals = buddies.get(member.id) ?? [];
-      const lines: string[] = [];
-      if (mine.length) lines.push(`Warm paths to your targets this week:\n${mine.map((x) => `• ${x.helperName} ${RELATION_PHRASES[x.relation]} ${x.company}`).join("\n")}`);
-      if (pals.length) lines.push(`Aiming at the same companies, with no path yet (team up?):\n${pals.map((p) => `• ${names.get(p.memberId) ?? "a member"}: ${companyNames.get(p.companyId)}`).join("\n")}`);
-      const buttons: Button[] = mine
-        .map((x) => ({ label: `Ask ${x.helperName} about ${x.company}`.slice(0, 75), command: `intro ${memberRef(x.helperId)} ${x.company}`, style: "primary" as const }))
-        .filter((b) => b.command.length <= 100);
-      return { title: "Your matches this week", text: `Hi ${member.displayName}!\n${lines.join("\n\n")}`, visibility: "private", tone: "info", buttons };
+    told,
+    (member): DirectContent => {
+      const matches: MatchesNote = {
+        paths: (suggestionsOf.get(member.id) ?? []).map((x) => [x.helperId, nameOf(x.helperId), companies.get(x.companyId)!, x.relation]),
+        teamUps: (buddies.get(member.id) ?? []).map((p) => [nameOf(p.memberId), companies.get(p.companyId)!]),
+      };
+      return { reply: { title: "Your matches this week", text: `Hi ${nameOf(member.id)}!`, visibility: "private", tone: "info" }, matches };
     },
     `matches:${ctx.slot.toISOString()}`,
     (member) => [...(suggestionsOf.get(member.id) ?? []).map((x) => x.helperId), ...(buddies.get(member.id) ?? []).map((b) => b.memberId)],
@@ -74,7 +82,7 @@ export const matches: Job = async (ctx) => {
   // Recorded as sent: not suggested again within the repeat window, and counted in the helper's cap.
   const sent = new Set(prompted);
   await s.recordSuggestions(
-    suggestions.filter((x) => sent.has(x.memberId)).map((x) => ({ memberId: x.memberId, helperId: x.helperId, companyId: x.companyId })),
+    suggestions.filter((x) => sent.has(x.memberId)),
     week,
     ctx.now,
   );

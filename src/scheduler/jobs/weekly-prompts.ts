@@ -26,11 +26,13 @@ export const goalsPrompt: Job = async (ctx) => {
       const buttons: Button[] = open.length ? [{ label: `Carry over ${plural(open.length, "open goal")}`.slice(0, 75), command: "goal carry", style: "primary" }] : [];
       buttons.push({ label: "This week's goals", command: "goal list" });
       return {
-        title: "New week, new goals",
-        text: `Good morning, ${member.displayName}! ${summary}\nWhat will you do this week? Set a goal with \`goal add <text>\`.`,
-        visibility: "private",
-        tone: "info",
-        buttons,
+        reply: {
+          title: "New week, new goals",
+          text: `Good morning, ${member.displayName}! ${summary}\nWhat will you do this week? Set a goal with \`goal add <text>\`.`,
+          visibility: "private",
+          tone: "info",
+          buttons,
+        },
       };
     },
     `goals-prompt:${ctx.slot.toISOString()}`,
@@ -65,7 +67,7 @@ export const checkIn: Job = async (ctx) => {
         .filter(({ g }) => !g.done)
         .slice(0, 5)
         .map(({ n }) => ({ label: `Done #${n}`, command: `goal done ${n} ${weekOf(member)}` }));
-      return { title: "Friday check-in", text: `Happy Friday, ${member.displayName}!\n${lines.join("\n\n")}`, visibility: "private", tone: "info", buttons };
+      return { reply: { title: "Friday check-in", text: `Happy Friday, ${member.displayName}!\n${lines.join("\n\n")}`, visibility: "private", tone: "info", buttons } };
     },
     `check-in:${ctx.slot.toISOString()}`,
   );
