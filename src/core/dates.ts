@@ -1,5 +1,6 @@
 /** Calendar helpers in a named IANA timezone; chrono-node reads the dates people type. */
-import * as chrono from "chrono-node";
+// English only: the package root also loads every other locale (~12 MB and ~200 ms at start), unused here.
+import * as chrono from "chrono-node/en";
 
 /**
  * Formatters by timezone, one map per format. Building an Intl.DateTimeFormat for a zone costs
