@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   dispatcher.start();
   await scheduler.start();
   logger.info(`Warmpath running on ${where} with ${adapters.map((a) => a.name).join(" and ")}`);
+  // Links handed out in Slack or Discord must open from people's browsers, not this machine's.
+  if (config.publicUrl === `http://localhost:${config.port}`) logger.warn(`PUBLIC_URL is not set: the dashboard's sign-in links point at ${config.publicUrl}, which only this machine can open`);
 
   const shutdown = async (signal: string) => {
     logger.info(`${signal}: shutting down`);

@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * The daily housekeeping of one club: deletes its sent and failed outbox rows and its scheduled-run
- * claims once older than the retention settings. Runs through the runner's claim like every job, so
+ * claims once older than the retention settings, and its expired dashboard sessions and used links. Runs through the runner's claim like every job, so
  * it happens once a day per club however many processes run a scheduler.
  */
 export function housekeeping(retention: RetentionSettings, logger?: Logger): Job {
@@ -28,6 +28,8 @@ export function housekeeping(retention: RetentionSettings, logger?: Logger): Job
     const ago = (days: number) => new Date(ctx.now.getTime() - days * DAY_MS);
     const outbox = await ctx.store.retention.pruneOutbox({ sentBefore: ago(retention.sentOutboxDays), failedBefore: ago(retention.failedOutboxDays) });
     const runs = await ctx.store.retention.pruneScheduledRuns(ago(retention.scheduledRunsDays));
+    // Dashboard sessions and used sign-in links past their expiry are of no more use.
+    await ctx.store.dashboard.prune(ctx.now);
     logger?.info("housekeeping pruned old rows", { club: ctx.club.id, sentMessages: outbox.sent, failedMessages: outbox.failed, scheduledRuns: runs });
     return 0;
   };
