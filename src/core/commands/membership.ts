@@ -10,6 +10,7 @@ import type { CommandContext } from "../command.js";
 import type { MemberRow } from "../../db/store/club-store.js";
 import { directoryEntries, memberByMention, timezoneOf } from "../services/members.js";
 import { endSentence } from "../services/intros.js";
+import { checkPauseEnd, pausePatch } from "../services/pauses.js";
 import { memberRef, parseMention } from "../mentions.js";
 import { createMemberCode, LINKABLE_PLATFORMS, redeemMemberCode, unlinkAccount } from "../services/linking.js";
 
@@ -147,9 +148,7 @@ export const profile = defineCommand({
     if (args.status === "paused" || args.until) {
       const until = args.until ? parseUntil(args.until, now, tz) : undefined;
       if (args.until) checkPauseEnd(args.until, until, now, "profile status paused until <date>");
-      patch.status = "paused";
-      patch.pausedUntil = until ?? null;
-      if (ctx.me.status !== "paused") patch.statusBeforePause = ctx.me.status;
+      Object.assign(patch, pausePatch(ctx.me, until ?? null));
     } else if (args.status) {
       patch.status = args.status;
       patch.pausedUntil = null;
@@ -159,13 +158,6 @@ export const profile = defineCommand({
     return profileReply(ctx, me, "Profile updated.");
   },
 });
-
-/** A pause end that can be used: readable, in the future, within a year. */
-function checkPauseEnd(typed: string, end: Date | undefined, now: Date, usage: string): asserts end is Date {
-  if (!end) throw new UserError("PAUSE.DATE", `I can't read “${typed}” as a date. Try 14 (days), 2 weeks, Dec 5, next friday or 2026-12-31.`, usage);
-  if (end <= now) throw new UserError("PAUSE.DATE", `“${typed}” is not in the future. Try 14 (days), 2 weeks, Dec 5, next friday or 2026-12-31.`, usage);
-  if (end.getTime() - now.getTime() > 366 * 86_400_000) throw new UserError("PAUSE.DATE", "You can pause for a year at most.", usage);
-}
 
 export const snooze = defineCommand({
   name: "snooze",
@@ -180,11 +172,7 @@ export const snooze = defineCommand({
     const tz = timezoneOf(ctx, ctx.me);
     const end = parseUntil(until, now, tz);
     checkPauseEnd(until, end, now, "snooze <days|date>");
-    await ctx.store.members.update(
-      ctx.me.id,
-      { status: "paused", pausedUntil: end, statusBeforePause: ctx.me.status === "paused" ? ctx.me.statusBeforePause : ctx.me.status },
-      now,
-    );
+    await ctx.store.members.update(ctx.me.id, pausePatch(ctx.me, end), now);
     return successReply(`Snoozed until ${formatDay(end, tz)}: no nudges or match suggestions until then, and you won't be suggested as a helper. \`resume\` ends it early.`, {
       buttons: [{ label: "Resume now", command: "resume" }],
     });

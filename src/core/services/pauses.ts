@@ -8,7 +8,7 @@ export const MAX_PAUSE_DAYS = 366;
 export function checkPauseEnd(typed: string, end: Date | undefined, now: Date, usage: string): asserts end is Date {
   if (!end) throw new UserError("PAUSE.DATE", `I can't read “${typed}” as a date. Try 14 (days), 2 weeks, Dec 5, next friday or 2026-12-31.`, usage);
   if (end <= now) throw new UserError("PAUSE.DATE", `“${typed}” is not in the future. Try 14 (days), 2 weeks, Dec 5, next friday or 2026-12-31.`, usage);
-  if (end.getTime() - now.getTime() > MAX_PAUSE_DAYS * 86_400_000) throw new UserError("PAUSE.DATE", "A pause lasts a year at most.", usage);
+  if (end.getTime() - now.getTime() > MAX_PAUSE_DAYS * 86_400_000) throw new UserError("PAUSE.DATE", "You can pause for a year at most.", usage);
 }
 
 /**
