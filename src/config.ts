@@ -33,7 +33,7 @@ export const configSchema = z
     DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
     // Where browsers reach this process: links to the dashboard start with it.
-    PUBLIC_URL: url("PUBLIC_URL", ["http", "https"]).refine((v) => v === undefined || (new URL(v).pathname === "/" && !new URL(v).search && !new URL(v).hash && !new URL(v).username), {
+    PUBLIC_URL: url("PUBLIC_URL", ["http", "https"]).refine((v) => v === undefined || !URL.canParse(v) || (new URL(v).pathname === "/" && !new URL(v).search && !new URL(v).hash && !new URL(v).username), {
       message: "PUBLIC_URL must be the address alone, like https://warmpath.example.com, with no path, query or credentials",
     }),
     DASHBOARD_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: "DASHBOARD_SECRET must be at least 32 characters (openssl rand -hex 32 makes one)" }),

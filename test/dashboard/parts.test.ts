@@ -4,6 +4,7 @@ import { html, escapeHtml } from "../../src/dashboard/html.js";
 import { barChart, lineChart, niceTicks, stackedBarChart } from "../../src/dashboard/charts.js";
 import { LINK_LIFETIME_MS, readLink, signedBy, signLink } from "../../src/core/services/dashboard-links.js";
 import { age, peopleQuery, weeksWanted } from "../../src/dashboard/pages.js";
+import { loadConfig } from "../../src/config.js";
 
 describe("CSV", () => {
   it("quotes fields with commas, quotes and line breaks, and doubles quotes", () => {
@@ -122,5 +123,20 @@ describe("page parameters", () => {
     const now = new Date("2026-11-18T10:00:00Z");
     const ago = (ms: number) => age(new Date(now.getTime() - ms), now);
     expect([ago(20_000), ago(5 * 60_000), ago(3 * 3_600_000), ago(3 * 86_400_000), ago(30 * 86_400_000)]).toEqual(["moments", "5 minutes", "3 hours", "3 days", "4 weeks"]);
+  });
+});
+
+describe("dashboard settings", () => {
+  it("PUBLIC_URL is an http(s) address alone, defaulting to localhost on PORT; DASHBOARD_SECRET is long and scrubbed", () => {
+    expect(loadConfig({ PORT: "4000" }).publicUrl).toBe("http://localhost:4000");
+    expect(loadConfig({ PUBLIC_URL: "https://warmpath.example.com/" }).publicUrl).toBe("https://warmpath.example.com");
+    for (const bad of ["ftp://x.example", "https://x.example/warmpath", "https://x.example/?a=1", "https://u:p@x.example", "not a url"]) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL must be/);
+    }
+    expect(() => loadConfig({ DASHBOARD_SECRET: "short" })).toThrow(/DASHBOARD_SECRET must be at least 32 characters/);
+    const secret = "s".repeat(40);
+    const config = loadConfig({ DASHBOARD_SECRET: secret });
+    expect(config.dashboardSecret).toBe(secret);
+    expect(config.secrets).toContain(secret);
   });
 });
