@@ -401,6 +401,19 @@ describe.each(backends)("the organisers' dashboard over HTTP ($name)", (backend)
     expect((await page(`/dashboard/${clubA}/weeks`, b2)).status).toBe(403);
   });
 
+  it("two organisers naming two others at the same moment: both are named", async () => {
+    const boss = await session(world, "boss", { admin: true });
+    const [anaCsrf, bossCsrf] = [await csrfOf(ana), await csrfOf(boss)];
+    const [eli, fay] = [await memberId("eli"), await memberId("fay")];
+    const post = (cookie: string, csrf: string, member: number | undefined) =>
+      page(`/dashboard/${clubA}/people`, cookie, { method: "POST", headers: { ...FORM, "sec-fetch-site": "same-origin" }, body: form({ action: "organise", member: String(member), csrf }) });
+    const results = await Promise.all([post(ana, anaCsrf, eli), post(boss, bossCsrf, fay)]);
+    expect(results.map((r) => r.status)).toEqual([303, 303]);
+    const organisers = (await queryRows<{ id: number }>(database.db, sql`select member_id as id from club_organisers where club_id = ${clubA}`)).map((r) => Number(r.id));
+    expect(organisers).toEqual(expect.arrayContaining([await memberId("ana"), eli, fay]));
+    await world.h.admin("boss", "config organisers @ana");
+  });
+
   it("a workspace admin's link works without being on the organiser list", async () => {
     const boss = await session(world, "boss", { admin: true });
     expect((await page(`/dashboard/${clubA}/funnel`, boss)).status).toBe(200);
