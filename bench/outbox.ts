@@ -65,7 +65,8 @@ async function measure(database: Database, options: OutboxOptions, members: numb
   try {
     // As the Slack adapter builds its client: no retries, a 429 is the dispatcher's to wait out.
     const client = new webApi.WebClient(TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
-    const port = createSlackPort(client, mode === "paced" ? { deliveriesPerMinute: options.perSecond * 60 * 0.98 } : {});
+    // Paced: the port states the platform's own rate, and the dispatcher keeps to it (no margin).
+    const port = createSlackPort(client, mode === "paced" ? { deliveriesPerMinute: options.perSecond * 60 } : {});
     // The job queued its DMs at MATCHES_AT: the dispatcher's clock runs from there, in real time.
     const offset = MATCHES_AT.getTime() - Date.now();
     const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: { now: () => new Date(Date.now() + offset) } });

@@ -51,6 +51,15 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(ceiling / 2 + share * (ceiling / 2));
 }
 
+/**
+ * A published rate as a count over a window: platforms state fast limits per second and slow
+ * ones per minute (Slack's tiers), so 19.6 a second is 20 in 1,020 ms and 50 a minute is 50 in 60 s.
+ */
+export function rateWindow(perSecond: number): { count: number; windowMs: number } {
+  const count = Math.max(1, Math.ceil(perSecond >= 1 ? perSecond : perSecond * 60));
+  return { count, windowMs: (count / perSecond) * 1000 };
+}
+
 /** A lease's end on the database's clock: no process's clock is trusted with another's claim. */
 const leaseEnd = (leaseMs: number) => sql`clock_timestamp() + ${leaseMs}::double precision * interval '1 millisecond'`;
 
@@ -61,7 +70,7 @@ const leaseEnd = (leaseMs: number) => sql`clock_timestamp() + ${leaseMs}::double
  */
 export function createDispatcher(options: DispatcherOptions) {
   const clock = options.clock ?? systemClock;
-  const batchSize = options.batchSize ?? 20;
+  const batchSize = options.batchSize ?? 50;
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const pollMs = options.pollMs ?? 1000;
@@ -148,47 +157,82 @@ export function createDispatcher(options: DispatcherOptions) {
     return link ? { clubId, externalId: link.externalId } : undefined;
   }
 
-  // When each paced platform may take its next delivery, on this process's monotonic clock.
-  const nextSlot = new Map<Platform, number>();
+  /**
+   * Each paced platform's schedule, on this process's monotonic clock: when its next delivery is
+   * planned, and when its last deliveries were answered.
+   */
+  const schedules = new Map<Platform, { next: number; answered: number[] }>();
 
-  /** Waits for the platform's next slot at its published rate, and books the one after. */
+  /**
+   * Waits for the platform's next slot at its published rate, and plans the one after. Two rules:
+   * - Deliveries are spread evenly, one interval apart. After a delay (a timer firing late, a slow
+   *   lookup, a garbage collection, another process taking the CPU) they catch up on the plan, by
+   *   up to a quarter of the window, so delays don't add up to a lower rate; a longer one moves it.
+   * - The platform counts a delivery when it arrives, somewhere between our sending it and its
+   *   answer, and a slow answer (a delay on either side) lets the next ones crowd in behind it.
+   *   So the delivery `count` back must have been answered a whole window before this one starts:
+   *   wherever the platform counted the two, they fall in different windows, and no window gets
+   *   more than `count` (the platform's rate over its window).
+   */
   async function pace(port: MessengerPort): Promise<void> {
-    if (!port.deliveriesPerSecond) return;
+    const rate = port.deliveriesPerSecond;
+    if (!rate) return;
+    const interval = 1000 / rate;
+    const { count, windowMs } = rateWindow(rate);
+    let schedule = schedules.get(port.platform);
+    if (!schedule) schedules.set(port.platform, (schedule = { next: 0, answered: [] }));
+    const previous = schedule.answered.length >= count ? schedule.answered[schedule.answered.length - count]! + windowMs : 0;
+    const at = Math.max(schedule.next, previous);
     const now = performance.now();
-    const slot = Math.max(now, nextSlot.get(port.platform) ?? 0);
-    nextSlot.set(port.platform, slot + 1000 / port.deliveriesPerSecond);
-    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    const started = performance.now();
+    schedule.next = Math.max(schedule.next, started - windowMs / 4) + interval;
   }
 
-  /** Hands the message to its platform's port; `target.platform` says which, for settle(). */
-  async function deliver(row: Row, target: { platform?: Platform }): Promise<void> {
+  /** Notes when a paced platform answered a delivery (see pace). */
+  function answered(port: MessengerPort): void {
+    const schedule = schedules.get(port.platform);
+    if (!schedule || !port.deliveriesPerSecond) return;
+    schedule.answered.push(performance.now());
+    const { count } = rateWindow(port.deliveriesPerSecond);
+    if (schedule.answered.length > count) schedule.answered.splice(0, schedule.answered.length - count);
+  }
+
+  /**
+   * Where a row goes and how, looked up before its turn: the platform, and the port call to make
+   * (with what to do after it). A message that can go nowhere is a permanent DeliveryError.
+   */
+  interface Route {
+    platform: Platform;
+    send(port: MessengerPort): Promise<void>;
+  }
+
+  async function route(row: Row): Promise<Route> {
     const message = row.payload as OutboundMessage;
     const gone = (what: string) => new DeliveryError(what, { permanent: true });
-    const portFor = async (platform: Platform) => {
-      target.platform = platform;
-      const paused = pausedUntil.get(platform) ?? 0;
-      if (paused > clock.now().getTime()) throw new Deferred(new Date(paused));
-      const port = ports.get(platform)!;
-      await pace(port);
-      return port;
-    };
     if (message.kind === "direct") {
       const [account] = await accountsOf(row.clubId, message.to);
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
-      const receipt = await (await portFor(account.platform)).sendDirect(account.address, account.userId, replyOf(message));
-      if (receipt?.fallback && message.notifyOnFallback !== undefined) {
-        await outboxStore(options.db, row.clubId).enqueue(
-          {
-            kind: "direct",
-            to: message.notifyOnFallback,
-            about: [message.to],
-            dedupeKey: `fallback:${row.id}`,
-            reply: { text: `Heads-up: I couldn't message them directly, so your message went to ${receipt.fallback} instead.`, visibility: "private", tone: "info" },
-          },
-          clock.now(),
-        );
-      }
-    } else if (message.kind === "room") {
+      return {
+        platform: account.platform,
+        async send(port) {
+          const receipt = await port.sendDirect(account.address, account.userId, replyOf(message));
+          if (receipt?.fallback && message.notifyOnFallback !== undefined) {
+            await outboxStore(options.db, row.clubId).enqueue(
+              {
+                kind: "direct",
+                to: message.notifyOnFallback,
+                about: [message.to],
+                dedupeKey: `fallback:${row.id}`,
+                reply: { text: `Heads-up: I couldn't message them directly, so your message went to ${receipt.fallback} instead.`, visibility: "private", tone: "info" },
+              },
+              clock.now(),
+            );
+          }
+        },
+      };
+    }
+    if (message.kind === "room") {
       // The room opens on a platform every member is on (the one named, if any; a member may have two).
       const accounts = await Promise.all(message.members.map((m) => accountsOf(row.clubId, m)));
       const platform = [...ports.keys()].find(
@@ -196,27 +240,30 @@ export function createDispatcher(options: DispatcherOptions) {
       );
       if (!platform) throw gone("the members of the room are not all on one running platform");
       const seats = accounts.map((mine) => mine.find((a) => a.platform === platform)!);
-      await (await portFor(platform)).openRoom(seats[0]!.address, seats.map((a) => a.userId), message.reply);
-    } else if (message.kind === "account") {
+      return { platform, send: (port) => port.openRoom(seats[0]!.address, seats.map((a) => a.userId), message.reply) };
+    }
+    if (message.kind === "account") {
       if (!ports.has(message.platform)) throw gone(`${message.platform} is not a running platform`);
       const address = await clubAddress(row.clubId, message.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${message.platform}`);
-      await (await portFor(message.platform)).sendDirect(address, message.userId, message.reply);
-    } else {
-      // A channel id means something on one platform: a post that names its platform goes there only.
-      const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
-      const platform = links.map((l) => l.platform).find((p) => ports.has(p) && (message.platform === undefined || p === message.platform));
-      if (!platform) throw gone(`club ${row.clubId} is on no running platform${message.platform ? ` named ${message.platform}` : ""}`);
-      const address = (await clubAddress(row.clubId, platform))!;
-      await (await portFor(platform)).postToChannel(address, message.channelId, message.reply);
+      return { platform: message.platform, send: async (port) => void (await port.sendDirect(address, message.userId, message.reply)) };
     }
+    // A channel id means something on one platform: a post that names its platform goes there only.
+    const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
+    const platform = links.map((l) => l.platform).find((p) => ports.has(p) && (message.platform === undefined || p === message.platform));
+    if (!platform) throw gone(`club ${row.clubId} is on no running platform${message.platform ? ` named ${message.platform}` : ""}`);
+    const address = (await clubAddress(row.clubId, platform))!;
+    return { platform, send: (port) => port.postToChannel(address, message.channelId, message.reply) };
   }
 
   /** Only the claim we hold may settle a row: a process whose lease ran out must not undo another's work. */
   const ours = (row: Row) => and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts));
 
+  /** A platform's pause after it rate limited us. */
+  type Pause = { platform: Platform; until: Date };
+
   /** Records the outcome of a delivery. Returns the platform's pause when the platform asked us to wait. */
-  async function settle(row: Row, error: unknown, platform: Platform | undefined): Promise<{ platform: Platform; until: Date } | undefined> {
+  async function settle(row: Row, error: unknown, platform: Platform | undefined): Promise<Pause | undefined> {
     const now = clock.now();
     if (error === undefined) {
       // Content is dropped once delivered: the outbox is no archive of people's messages.
@@ -275,7 +322,7 @@ export function createDispatcher(options: DispatcherOptions) {
    * send now because a platform asked us to wait: those only that platform can take wait for it;
    * the others are due again at once, for the next claim of this pass.
    */
-  async function release(rows: Row[], pause: { platform: Platform; until: Date }): Promise<void> {
+  async function release(rows: Row[], pause: Pause): Promise<void> {
     if (rows.length === 0) return;
     const claimed = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`), sql`, `);
     await options.db
@@ -289,35 +336,92 @@ export function createDispatcher(options: DispatcherOptions) {
       .where(and(eq(outbox.status, "sending"), sql`(${outbox.id}, ${outbox.attempts}) in (${claimed})`));
   }
 
-  /** One pass: claims and delivers everything due now. Returns how many rows it handled. */
+  /** A row ready for its turn: where it goes, or why it can't go; `lost` when another process took it. */
+  type Prepared = { row: Row; route?: Route; failure?: unknown; lost?: boolean };
+
+  async function prepare(row: Row, claimedAt: number): Promise<Prepared> {
+    // Once a third of the batch's lease has gone, renew each row's before sending it, so none is
+    // sent after another process may have taken it over.
+    if (performance.now() - claimedAt > leaseMs / 3 && !(await renewLease(row))) return { row, lost: true };
+    try {
+      return { row, route: await route(row) };
+    } catch (error) {
+      return { row, failure: error ?? new Error("delivery failed") };
+    }
+  }
+
+  /** Sends a prepared row in its turn (paced); resolves when the platform has answered. */
+  async function send(prepared: Prepared): Promise<{ failure: unknown; platform: Platform | undefined }> {
+    if (!prepared.route) return { failure: prepared.failure, platform: undefined };
+    const { platform } = prepared.route;
+    const paused = pausedUntil.get(platform) ?? 0;
+    if (paused > clock.now().getTime()) return { failure: new Deferred(new Date(paused)), platform };
+    const port = ports.get(platform)!;
+    await pace(port);
+    try {
+      await prepared.route.send(port);
+      return { failure: undefined, platform };
+    } catch (error) {
+      return { failure: error ?? new Error("delivery failed"), platform };
+    } finally {
+      answered(port);
+    }
+  }
+
+  /**
+   * One pass: claims and delivers everything due now. Returns how many rows it handled.
+   *
+   * Rows go one at a time, in their order, each in its platform's next slot; the database work
+   * around a send happens while the next slot is awaited, not between slots: the next row's route
+   * is looked up while this one is sent, this row's outcome is recorded (and the next batch
+   * claimed) while the next slot comes round. A row's outcome is recorded before the next row is
+   * sent, so a crash repeats at most the message in flight.
+   */
   async function runOnce(): Promise<number> {
     let handled = 0;
-    for (;;) {
-      const rows = await claim();
-      if (rows.length === 0) return handled;
-      // Elapsed time on this process's monotonic clock: a duration, which no clock skew distorts.
-      const claimedAt = performance.now();
-      for (const [index, row] of rows.entries()) {
-        // Once a third of the batch's lease has gone, renew each row's before sending it, so none
-        // is sent after another process may have taken it over.
-        if (performance.now() - claimedAt > leaseMs / 3 && !(await renewLease(row))) continue;
-        const target: { platform?: Platform } = {};
-        let failure: unknown;
-        try {
-          await deliver(row, target);
-        } catch (error) {
-          failure = error ?? new Error("delivery failed");
-        }
-        const pause = await settle(row, failure, target.platform);
-        handled++;
+    let batch = await claim();
+    let claimedAt = performance.now();
+    let settling: Promise<Pause | undefined> = Promise.resolve(undefined);
+    while (batch.length > 0) {
+      let following: Promise<Row[]> | undefined;
+      let preparing = prepare(batch[0]!, claimedAt);
+      let halted = false;
+      for (let i = 0; i < batch.length; i++) {
+        const prepared = await preparing;
+        if (i + 1 < batch.length) preparing = prepare(batch[i + 1]!, claimedAt);
+        const pause = await settling;
+        settling = Promise.resolve(undefined);
         if (pause) {
-          // Rate limited: the rest of the batch goes back at once, and the next claims of this
-          // pass leave that platform's rows alone until the pause is over.
-          await release(rows.slice(index + 1), pause);
+          // Rate limited: the rest of the batch goes back in one statement, and the next claims of
+          // this pass leave that platform's rows alone until the pause is over.
+          if (i + 1 < batch.length) await preparing;
+          await release(batch.slice(i), pause);
+          halted = true;
           break;
         }
+        if (prepared.lost) continue;
+        const { failure, platform } = await send(prepared);
+        handled++;
+        settling = settle(prepared.row, failure, platform);
+        // The next batch is claimed while this row's outcome is recorded and the next slot nears.
+        if (i + 1 === batch.length) following = claim();
       }
+      if (halted) {
+        batch = await claim();
+      } else {
+        batch = following ? await following : await claim();
+        // Claimed before the last row's outcome was known: a pause it brought sends this batch back too.
+        const pause = await settling;
+        settling = Promise.resolve(undefined);
+        if (pause) {
+          await release(batch, pause);
+          batch = await claim();
+        }
+      }
+      claimedAt = performance.now();
     }
+    await settling;
+    return handled;
   }
 
   /** Serialises passes within this process; concurrent callers share the pass under way. */

@@ -6,7 +6,7 @@ import { queryRows, type Database } from "../../src/db/client.js";
 import { findClub } from "../../src/db/store/clubs.js";
 import { outboxStore } from "../../src/db/store/outbox.js";
 import type { Reply } from "../../src/core/types.js";
-import { createDispatcher } from "../../src/outbox/dispatcher.js";
+import { createDispatcher, rateWindow } from "../../src/outbox/dispatcher.js";
 import { DeliveryError, type ClubAddress, type MessengerPort } from "../../src/outbox/port.js";
 import { silentLogger } from "../../src/util/logger.js";
 
@@ -40,6 +40,51 @@ function limitedPort(perSecond: number, deliveriesPerSecond?: number) {
   return limitedPort;
 }
 
+/**
+ * A platform that counts a delivery when it arrives, after `latency(n)` ms in flight, in fixed
+ * one-second windows from the first arrival (as the fake Slack does), taking at most `perSecond`
+ * a window and answering the next one with a rate-limit error.
+ */
+function slowStartPort(perSecond: number, latency: (n: number) => number) {
+  const port = recordingPort();
+  let windowStart: number | undefined;
+  let inWindow = 0;
+  let calls = 0;
+  let limited = 0;
+  const take = async (club: ClubAddress, userId: string, reply: Reply) => {
+    await new Promise((resolve) => setTimeout(resolve, latency(calls++)));
+    const now = performance.now();
+    windowStart ??= now;
+    const start = windowStart + Math.floor((now - windowStart) / 1000) * 1000;
+    if (start !== windowStart) [windowStart, inWindow] = [start, 0];
+    if (inWindow >= perSecond) {
+      limited++;
+      throw new DeliveryError("ratelimited", { permanent: false, retryAfterMs: 1000 });
+    }
+    inWindow++;
+    await port.sendDirect(club, userId, reply);
+  };
+  const slowPort: MessengerPort & { deliveries: typeof port.deliveries; limited(): number } = {
+    platform: port.platform,
+    deliveriesPerSecond: perSecond,
+    deliveries: port.deliveries,
+    limited: () => limited,
+    sendDirect: take,
+    openRoom: (club, userIds, reply) => port.openRoom(club, userIds, reply),
+    postToChannel: (club, channelId, reply) => port.postToChannel(club, channelId, reply),
+  };
+  return slowPort;
+}
+
+describe("rateWindow", () => {
+  it("reads a rate per second as a count per second, and a slow one as a count per minute", () => {
+    expect(rateWindow(20)).toEqual({ count: 20, windowMs: 1000 });
+    expect(rateWindow(19.6)).toEqual({ count: 20, windowMs: (20 / 19.6) * 1000 });
+    expect(rateWindow(50 / 60)).toEqual({ count: 50, windowMs: 60_000 });
+    expect(rateWindow(0.001)).toEqual({ count: 1, windowMs: 1_000_000 });
+  });
+});
+
 describe.each(backends)("outbox pacing on $name", (backend) => {
   let database: Database;
   let clubId: number;
@@ -72,6 +117,19 @@ describe.each(backends)("outbox pacing on $name", (backend) => {
     await queue(30, "paced");
     await dispatcher.drain({ waitForRetries: true });
     expect(port.deliveries.filter((d) => d.reply.text.startsWith("paced"))).toHaveLength(30);
+    expect(port.limited()).toBe(0);
+  });
+
+  it("paced at exactly the platform's rate, a slow first answer doesn't let the next deliveries crowd into its window", async () => {
+    // The first delivery arrives late; without care the following ones, sent on schedule, land
+    // in the same window as it and the platform refuses the last of them.
+    const port = slowStartPort(10, (n) => (n === 0 ? 300 : 5));
+    const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger });
+    await queue(25, "slow-start");
+    await dispatcher.drain({ waitForRetries: true });
+    const delivered = port.deliveries.filter((d) => d.reply.text.startsWith("slow-start")).map((d) => d.reply.text);
+    expect(delivered).toHaveLength(25);
+    expect(new Set(delivered).size).toBe(25);
     expect(port.limited()).toBe(0);
   });
 
