@@ -31,7 +31,14 @@ export interface WeekFigures {
  * week is counted up to `at`. The weekly digest and the dashboard both read their numbers here, so
  * the two never disagree.
  */
-export async function clubWeeks(store: ClubStore, club: Pick<ClubRow, "timezone">, at: Date, count: number): Promise<WeekFigures[]> {
+export async function clubWeeks(
+  store: ClubStore,
+  club: Pick<ClubRow, "timezone">,
+  at: Date,
+  count: number,
+  /** `activeMembers: false`: not counted (left at 0), for readers that don't show it (the digest). */
+  options: { activeMembers?: boolean } = {},
+): Promise<WeekFigures[]> {
   const tz = club.timezone;
   const weeks = Math.max(1, Math.min(MAX_WEEKS, Math.floor(count)));
   const end = new Date(at.getTime() + 1);
@@ -50,7 +57,7 @@ export async function clubWeeks(store: ClubStore, club: Pick<ClubRow, "timezone"
     activities: 0,
   }));
   const byWeek = new Map(figures.map((f) => [f.week, f]));
-  for (const { week, metric, n } of await store.stats.weekly(starts[0]!, end, figures.map((f) => f.week), tz)) {
+  for (const { week, metric, n } of await store.stats.weekly(starts[0]!, end, figures.map((f) => f.week), tz, options)) {
     const f = byWeek.get(week);
     if (!f) continue;
     const [group, name] = metric.split(":") as [string, string | undefined];

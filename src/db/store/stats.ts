@@ -80,8 +80,9 @@ export function statsStore(db: Db, clubId: number) {
     /**
      * Counts per ISO week (labels in `timezone`) of what happened in [from, to), and of the goals of
      * the given weeks (goals carry the week they were set for). Weeks with nothing are left out.
+     * `activeMembers: false` leaves out the active members, the costly count (every table's events).
      */
-    async weekly(from: Date, to: Date, weeks: string[], timezone: string): Promise<Array<{ week: string; metric: WeeklyMetric; n: number }>> {
+    async weekly(from: Date, to: Date, weeks: string[], timezone: string, options: { activeMembers?: boolean } = {}): Promise<Array<{ week: string; metric: WeeklyMetric; n: number }>> {
       const inRange = (column: string) => sql`${sql.raw(column)} >= ${from} and ${sql.raw(column)} < ${to}`;
       const wk = (column: string) => weekOf(sql.raw(column), timezone);
       const weekList = weeks.length ? sql.join(weeks.map((w) => sql`${w}`), sql`, `) : sql`null`;
@@ -100,9 +101,13 @@ export function statsStore(db: Db, clubId: number) {
         select ${wk("first_at")}, 'targets:new-companies', count(*)::int from (
           select min(created_at) as first_at from targets where club_id = ${clubId} group by company_id
         ) firsts where ${inRange("first_at")} group by 1
-        union all
+        union all${
+          options.activeMembers === false
+            ? sql``
+            : sql`
         select ${wk("happened_at")}, 'members:active', count(distinct member_id)::int from (${memberEvents(clubId, { from, to })}) events group by 1
-        union all
+        union all`
+        }
         select iso_week, 'goals:set', count(*)::int from goals where club_id = ${clubId} and iso_week in (${weekList}) group by iso_week
         union all
         select iso_week, 'goals:met', count(*) filter (where done)::int from goals where club_id = ${clubId} and iso_week in (${weekList}) group by iso_week`,
