@@ -36,8 +36,8 @@ export async function clubWeeks(
   club: Pick<ClubRow, "timezone">,
   at: Date,
   count: number,
-  /** `activeMembers: false`: not counted (left at 0), for readers that don't show it (the digest). */
-  options: { activeMembers?: boolean } = {},
+  /** Figures not counted (left at 0), for readers that don't show them (the digest). */
+  options: { activeMembers?: boolean; newTargetCompanies?: boolean } = {},
 ): Promise<WeekFigures[]> {
   const tz = club.timezone;
   const weeks = Math.max(1, Math.min(MAX_WEEKS, Math.floor(count)));

@@ -15,8 +15,9 @@ export async function buildDigest(store: ClubStore, club: ClubRow, at: Date): Pr
   const to = new Date(at.getTime() + 1);
   const s = store.scheduling;
   // The week's counts come from where the dashboard reads them too, so the two always agree.
-  // (Not the active members, which the digest doesn't show: counting them reads every table's week.)
-  const { week, goals, intros, activities: activity } = (await clubWeeks(store, club, at, 1, { activeMembers: false }))[0]!;
+  // Not the active members, which the digest doesn't show (counting them reads every table's
+  // week), nor the new target companies, which it reads with their names below.
+  const { week, goals, intros, activities: activity } = (await clubWeeks(store, club, at, 1, { activeMembers: false, newTargetCompanies: false }))[0]!;
   // One after another: inside a transaction they share one connection.
   const wins = await s.winsBetween(from, to);
   const helpers = await s.generousHelpers(from, to);

@@ -80,9 +80,16 @@ export function statsStore(db: Db, clubId: number) {
     /**
      * Counts per ISO week (labels in `timezone`) of what happened in [from, to), and of the goals of
      * the given weeks (goals carry the week they were set for). Weeks with nothing are left out.
-     * `activeMembers: false` leaves out the active members, the costly count (every table's events).
+     * `activeMembers: false` leaves out the active members, the costly count (every table's events);
+     * `newTargetCompanies: false` the companies first targeted (every target's company).
      */
-    async weekly(from: Date, to: Date, weeks: string[], timezone: string, options: { activeMembers?: boolean } = {}): Promise<Array<{ week: string; metric: WeeklyMetric; n: number }>> {
+    async weekly(
+      from: Date,
+      to: Date,
+      weeks: string[],
+      timezone: string,
+      options: { activeMembers?: boolean; newTargetCompanies?: boolean } = {},
+    ): Promise<Array<{ week: string; metric: WeeklyMetric; n: number }>> {
       const inRange = (column: string) => sql`${sql.raw(column)} >= ${from} and ${sql.raw(column)} < ${to}`;
       const wk = (column: string) => weekOf(sql.raw(column), timezone);
       const weekList = weeks.length ? sql.join(weeks.map((w) => sql`${w}`), sql`, `) : sql`null`;
@@ -97,11 +104,15 @@ export function statsStore(db: Db, clubId: number) {
           union all select ${wk("created_at")}, 'thanks:' || coalesce(kind, 'none') from thanks where club_id = ${clubId} and ${inRange("created_at")}
           union all select ${wk("created_at")}, 'activities' from activities where club_id = ${clubId} and ${inRange("created_at")}
         ) happened group by week, metric
-        union all
+        union all${
+          options.newTargetCompanies === false
+            ? sql``
+            : sql`
         select ${wk("first_at")}, 'targets:new-companies', count(*)::int from (
           select min(created_at) as first_at from targets where club_id = ${clubId} group by company_id
         ) firsts where ${inRange("first_at")} group by 1
-        union all${
+        union all`
+        }${
           options.activeMembers === false
             ? sql``
             : sql`
