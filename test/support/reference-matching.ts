@@ -1,10 +1,13 @@
-import { scoreCandidate, type MatchInput, type Seeker, type Suggestion, type TeamUp } from "../../src/core/services/matching.js";
+import { scoreCandidate, type HelperTie, type MatchInput, type Seeker, type Suggestion, type TeamUp } from "../../src/core/services/matching.js";
+
+/** The ranking's input with the ties as objects, as the reference reads them. */
+export type ReferenceInput = Omit<MatchInput, "ties"> & { ties: HelperTie[] };
 
 // The weekly ranking as first written, candidate by candidate: slow (a candidate object per
 // seeker and tie) but plain to read. Tests compare the fast ranking with it.
 
 /** Every candidate of every member who gets the message, best first, and the members with no path at all. */
-export function referenceCandidates(input: MatchInput): { candidates: Map<number, Suggestion[]>; pathless: Seeker[] } {
+export function referenceCandidates(input: ReferenceInput): { candidates: Map<number, Suggestion[]>; pathless: Seeker[] } {
   const receives = (memberId: number) => !input.recipients || input.recipients.has(memberId);
   const candidates = new Map<number, Suggestion[]>();
   const pathless: Seeker[] = [];
@@ -34,7 +37,7 @@ export function referenceCandidates(input: MatchInput): { candidates: Map<number
  * sorted, then members take turns (fewest candidates first), each taking their best candidate whose
  * company and helper they haven't got yet and whose helper is under the cap.
  */
-export function referenceMatches(input: MatchInput): { suggestions: Suggestion[]; buddies: Map<number, TeamUp[]> } {
+export function referenceMatches(input: ReferenceInput): { suggestions: Suggestion[]; buddies: Map<number, TeamUp[]> } {
   const cap = input.helperCap ?? 3;
   const perMember = input.perMember ?? 3;
   const { candidates, pathless } = referenceCandidates(input);

@@ -16,6 +16,30 @@ export interface HelperTie {
   relation: TieRelation;
 }
 
+/**
+ * Network ties as columns, one entry per tie: a large club has a million, which as objects would
+ * cost more to build and collect than ranking them takes. `relations` index TIE_RELATIONS.
+ */
+export interface TieColumns {
+  memberIds: Int32Array;
+  companyIds: Int32Array;
+  relations: Uint8Array;
+}
+
+/** The relations in the order `TieColumns.relations` numbers them. */
+export const TIE_RELATIONS: readonly TieRelation[] = ["works", "worked", "knows"];
+
+/** Ties as columns. */
+export function tieColumns(ties: readonly HelperTie[]): TieColumns {
+  const columns = { memberIds: new Int32Array(ties.length), companyIds: new Int32Array(ties.length), relations: new Uint8Array(ties.length) };
+  ties.forEach((tie, i) => {
+    columns.memberIds[i] = tie.memberId;
+    columns.companyIds[i] = tie.companyId;
+    columns.relations[i] = TIE_RELATIONS.indexOf(tie.relation);
+  });
+  return columns;
+}
+
 /** Paths (member, other member, company) to leave alone, looked up by member and company. */
 export interface PairSet {
   add(memberId: number, otherId: number, companyId: number): PairSet;
@@ -57,7 +81,7 @@ export interface MatchInput {
   /** Each (member, company) at most once, as the targets table's unique key guarantees. */
   seekers: Seeker[];
   /** Each (member, company) at most once, as the network's unique key guarantees. */
-  ties: HelperTie[];
+  ties: TieColumns;
   /** When each member last helped (accepted an intro, was thanked). */
   lastHelped: Map<number, Date>;
   /** Paths (member, helper, company) not to suggest: recently suggested, declined, recently asked. */
@@ -93,8 +117,7 @@ export interface TeamUp {
 }
 
 const STRENGTH: Record<TieRelation, number> = { works: 30, worked: 20, knows: 10 };
-const RELATIONS: TieRelation[] = ["works", "worked", "knows"];
-const RELATION_CODE: Record<TieRelation, number> = { works: 0, worked: 1, knows: 2 };
+const STRENGTH_OF_CODE = TIE_RELATIONS.map((r) => STRENGTH[r]);
 const DAY = 86_400_000;
 
 /** What having helped lately adds to a score: whoever helped most recently answers first. */
@@ -116,6 +139,34 @@ const SCORE_CEILING = 64;
 const ID_SPAN = 2 ** 31;
 
 /**
+ * Dense numbers (0, 1, 2 ... in order of first sight) for ids, looked up by id: an array over the
+ * ids' range when they lie close together (a club's members and companies mostly do), else a Map.
+ */
+function denseIds(ids: ArrayLike<number>): { of(id: number): number; size: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < ids.length; i++) {
+    min = Math.min(min, ids[i]!);
+    max = Math.max(max, ids[i]!);
+  }
+  let size = 0;
+  const span = max - min + 1;
+  if (ids.length > 0 && span <= 4 * ids.length + 65_536) {
+    const table = new Int32Array(span).fill(-1);
+    for (let i = 0; i < ids.length; i++) if (table[ids[i]! - min] === -1) table[ids[i]! - min] = size++;
+    return {
+      of: (id) => (id >= min && id <= max ? table[id - min]! : -1),
+      get size() {
+        return size;
+      },
+    };
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) if (!map.has(ids[i]!)) map.set(ids[i]!, size++);
+  return { of: (id) => map.get(id) ?? -1, size };
+}
+
+/**
  * The week's match suggestions. Members take turns (one suggestion per round, the member with the
  * fewest options first) so helpers' capped capacity is shared rather than taken by whoever sorts
  * first; each turn takes the member's best remaining candidate (score, then company id, then
@@ -130,55 +181,63 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
   const cap = input.helperCap ?? 3;
   const perMember = input.perMember ?? 3;
   const receives = (memberId: number) => !input.recipients || input.recipients.has(memberId);
+  const { memberIds: tieMember, companyIds: tieCompany, relations: tieRelation } = input.ties;
 
-  // Companies that recipients aim at, numbered densely; ties elsewhere are never candidates.
-  const companyIndex = new Map<number, number>();
-  for (const seeker of input.seekers) {
-    if (receives(seeker.memberId) && !companyIndex.has(seeker.companyId)) companyIndex.set(seeker.companyId, companyIndex.size);
+  // Those who get the message and the companies they aim at, numbered densely; ties elsewhere are
+  // never candidates.
+  const wanted = input.seekers.filter((s) => receives(s.memberId));
+  const companies = denseIds(wanted.map((s) => s.companyId));
+  const members = denseIds(wanted.map((s) => s.memberId));
+  const companyIds = new Int32Array(companies.size);
+  const memberIds = new Int32Array(members.size);
+  // Each member's targets, grouped by member: targetStart[m] .. targetStart[m + 1] in targetCompany.
+  const targetStart = new Int32Array(members.size + 1);
+  const seekerMember = new Int32Array(wanted.length);
+  const seekerCompany = new Int32Array(wanted.length);
+  for (let j = 0; j < wanted.length; j++) {
+    const m = members.of(wanted[j]!.memberId);
+    const c = companies.of(wanted[j]!.companyId);
+    seekerMember[j] = m;
+    seekerCompany[j] = c;
+    memberIds[m] = wanted[j]!.memberId;
+    companyIds[c] = wanted[j]!.companyId;
+    targetStart[m + 1]!++;
   }
-  const companyCount = companyIndex.size;
-  const companyIds = new Int32Array(companyCount);
-  for (const [id, index] of companyIndex) companyIds[index] = id;
+  for (let m = 0; m < members.size; m++) targetStart[m + 1]! += targetStart[m]!;
+  const targetCompany = new Int32Array(wanted.length);
+  const seekerTarget = new Int32Array(wanted.length);
+  const filled = targetStart.slice(0, members.size);
+  for (let j = 0; j < wanted.length; j++) {
+    seekerTarget[j] = filled[seekerMember[j]!]!++;
+    targetCompany[seekerTarget[j]!] = seekerCompany[j]!;
+  }
 
-  // Each recipient's companies, to find their own ties (never a path for them) on the way.
-  const targetsOf = new Map<number, number[]>();
-  for (const seeker of input.seekers) {
-    if (!receives(seeker.memberId)) continue;
-    const c = companyIndex.get(seeker.companyId)!;
-    const list = targetsOf.get(seeker.memberId);
-    if (list) list.push(c);
-    else targetsOf.set(seeker.memberId, [c]);
+  // Ties bucketed by company (counting sort), each bucket sorted by its packed key; a member's own
+  // tie at a company they aim at (never a path for them) is marked on the way.
+  const start = new Int32Array(companies.size + 1);
+  const bucket = new Int32Array(tieMember.length);
+  const ownTie = new Uint8Array(wanted.length);
+  for (let i = 0; i < tieMember.length; i++) {
+    const c = companies.of(tieCompany[i]!);
+    bucket[i] = c;
+    if (c < 0) continue;
+    start[c + 1]!++;
+    const m = members.of(tieMember[i]!);
+    if (m < 0) continue;
+    for (let t = targetStart[m]!; t < targetStart[m + 1]!; t++) if (targetCompany[t] === c) ownTie[t] = 1;
   }
-  const ownTies = new Map<number, number[]>();
-
-  // Ties bucketed by company (counting sort), each bucket sorted by its packed key.
-  const start = new Int32Array(companyCount + 1);
-  const tieCompany = new Int32Array(input.ties.length);
-  for (let i = 0; i < input.ties.length; i++) {
-    const tie = input.ties[i]!;
-    const index = companyIndex.get(tie.companyId);
-    tieCompany[i] = index ?? -1;
-    if (index === undefined) continue;
-    start[index + 1]!++;
-    if (targetsOf.get(tie.memberId)?.includes(index)) {
-      const own = ownTies.get(tie.memberId);
-      if (own) own.push(index);
-      else ownTies.set(tie.memberId, [index]);
-    }
-  }
-  for (let c = 0; c < companyCount; c++) start[c + 1]! += start[c]!;
-  const keys = new Float64Array(start[companyCount]!);
-  const fill = start.slice(0, companyCount);
+  for (let c = 0; c < companies.size; c++) start[c + 1]! += start[c]!;
+  const keys = new Float64Array(start[companies.size]!);
+  const fill = start.slice(0, companies.size);
   const bonus = new Map<number, number>();
   for (const [memberId, at] of input.lastHelped) bonus.set(memberId, recencyBonus(at, input.now));
-  for (let i = 0; i < input.ties.length; i++) {
-    const c = tieCompany[i]!;
+  for (let i = 0; i < tieMember.length; i++) {
+    const c = bucket[i]!;
     if (c < 0) continue;
-    const tie = input.ties[i]!;
-    const score = STRENGTH[tie.relation] + (bonus.get(tie.memberId) ?? 0);
-    keys[fill[c]!++] = ((SCORE_CEILING - score) * ID_SPAN + tie.memberId) * 4 + RELATION_CODE[tie.relation];
+    const score = STRENGTH_OF_CODE[tieRelation[i]!]! + (bonus.size ? (bonus.get(tieMember[i]!) ?? 0) : 0);
+    keys[fill[c]!++] = ((SCORE_CEILING - score) * ID_SPAN + tieMember[i]!) * 4 + tieRelation[i]!;
   }
-  for (let c = 0; c < companyCount; c++) keys.subarray(start[c], start[c + 1]).sort();
+  for (let c = 0; c < companies.size; c++) keys.subarray(start[c], start[c + 1]).sort();
   const helperAt = new Int32Array(keys.length);
   const scoreAt = new Int8Array(keys.length);
   const relationAt = new Uint8Array(keys.length);
@@ -189,60 +248,75 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
     helperAt[k] = rest % ID_SPAN;
     scoreAt[k] = SCORE_CEILING - (rest - helperAt[k]!) / ID_SPAN;
   }
+  // Helpers numbered densely too: their weekly load is counted in an array.
+  const helpers = denseIds(helperAt);
+  const helperSlotAt = new Int32Array(keys.length);
+  for (let k = 0; k < keys.length; k++) helperSlotAt[k] = helpers.of(helperAt[k]!);
+  const load = new Int32Array(helpers.size);
+  for (const [helperId, n] of input.helperLoad) {
+    const h = helpers.of(helperId);
+    if (h >= 0) load[h] = n;
+  }
 
   // Whether a member has a tie at a company, built per company on first need (for paths to skip).
   const helpersOf: Array<Set<number> | undefined> = [];
   const hasTie = (memberId: number, c: number) => (helpersOf[c] ??= new Set(helperAt.subarray(start[c], start[c + 1]))).has(memberId);
 
-  // Each recipient's companies and how many candidates they have: the company's ties, less their
-  // own, less the paths to skip that are ties there.
-  const seekerCompanies = new Map<number, number[]>();
-  const candidateCount = new Map<number, number>();
+  // How many candidates each member has: their companies' ties, less their own, less the paths to
+  // skip that are ties there. A company left with none takes no cursor.
+  const candidateCount = new Int32Array(members.size);
+  const open = new Uint8Array(wanted.length);
   const pathless: Seeker[] = [];
-  for (const seeker of input.seekers) {
-    if (!receives(seeker.memberId)) continue;
-    const c = companyIndex.get(seeker.companyId)!;
-    const own = ownTies.get(seeker.memberId)?.includes(c) ? 1 : 0;
-    const paths = start[c + 1]! - start[c]! - own;
+  for (let j = 0; j < wanted.length; j++) {
+    const seeker = wanted[j]!;
+    const c = seekerCompany[j]!;
+    const t = seekerTarget[j]!;
+    const paths = start[c + 1]! - start[c]! - ownTie[t]!;
     if (paths === 0) pathless.push(seeker);
     let skipped = 0;
     for (const other of input.skipPairs.others(seeker.memberId, seeker.companyId) ?? []) {
       if (other !== seeker.memberId && hasTie(other, c)) skipped++;
     }
     if (paths - skipped === 0) continue;
-    const list = seekerCompanies.get(seeker.memberId);
-    if (list) list.push(c);
-    else seekerCompanies.set(seeker.memberId, [c]);
-    candidateCount.set(seeker.memberId, (candidateCount.get(seeker.memberId) ?? 0) + paths - skipped);
+    open[t] = 1;
+    candidateCount[seekerMember[j]!]! += paths - skipped;
   }
 
-  const order = [...candidateCount.keys()].sort((a, b) => candidateCount.get(a)! - candidateCount.get(b)! || a - b);
-  // A cursor per (member, company) into the company's sorted ties; -1 once the company is done.
+  const order: number[] = [];
+  for (let m = 0; m < members.size; m++) if (candidateCount[m]! > 0) order.push(m);
+  order.sort((a, b) => candidateCount[a]! - candidateCount[b]! || memberIds[a]! - memberIds[b]!);
+  // A cursor per (member, company) into the company's sorted ties; -1 once the company is done. A
+  // member takes at most one helper per company, so the helpers they took fit beside the cursors.
   const cursorStart = new Int32Array(order.length + 1);
-  for (let m = 0; m < order.length; m++) cursorStart[m + 1] = cursorStart[m]! + seekerCompanies.get(order[m]!)!.length;
+  for (let o = 0; o < order.length; o++) {
+    let n = 0;
+    for (let t = targetStart[order[o]!]!; t < targetStart[order[o]! + 1]!; t++) n += open[t]!;
+    cursorStart[o + 1] = cursorStart[o]! + n;
+  }
   const cursorCompany = new Int32Array(cursorStart[order.length]!);
   const cursor = new Int32Array(cursorStart[order.length]!);
-  for (let m = 0; m < order.length; m++) {
-    const companies = seekerCompanies.get(order[m]!)!;
-    for (let j = 0; j < companies.length; j++) {
-      cursorCompany[cursorStart[m]! + j] = companies[j]!;
-      cursor[cursorStart[m]! + j] = start[companies[j]!]!;
+  const taken = new Int32Array(cursorStart[order.length]!);
+  for (let o = 0; o < order.length; o++) {
+    let slot = cursorStart[o]!;
+    for (let t = targetStart[order[o]!]!; t < targetStart[order[o]! + 1]!; t++) {
+      if (!open[t]) continue;
+      cursorCompany[slot] = targetCompany[t]!;
+      cursor[slot++] = start[targetCompany[t]!]!;
     }
   }
 
-  const load = new Map(input.helperLoad);
-  const helpersTaken = new Map<number, number[]>();
   const suggestions: Suggestion[] = [];
+  const takenCount = new Int32Array(order.length);
   const done = new Uint8Array(order.length);
   for (let round = 0; round < perMember; round++) {
-    for (let m = 0; m < order.length; m++) {
+    for (let o = 0; o < order.length; o++) {
       // A member who found nothing once finds nothing later: every constraint only tightens.
-      if (done[m]) continue;
-      const memberId = order[m]!;
-      const taken = helpersTaken.get(memberId);
+      if (done[o]) continue;
+      const memberId = memberIds[order[o]!]!;
+      const first = cursorStart[o]!;
       let best = -1;
       let bestSlot = -1;
-      for (let slot = cursorStart[m]!; slot < cursorStart[m + 1]!; slot++) {
+      for (let slot = first; slot < cursorStart[o + 1]!; slot++) {
         let k = cursor[slot]!;
         if (k < 0) continue;
         const c = cursorCompany[slot]!;
@@ -250,8 +324,10 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
         const skip = input.skipPairs.others(memberId, companyIds[c]!);
         for (; k < end; k++) {
           const helper = helperAt[k]!;
-          if (helper === memberId || (load.get(helper) ?? 0) >= cap || taken?.includes(helper) || skip?.includes(helper)) continue;
-          break;
+          if (helper === memberId || load[helperSlotAt[k]!]! >= cap || skip?.includes(helper)) continue;
+          let again = false;
+          for (let x = first; x < first + takenCount[o]!; x++) again ||= taken[x] === helperSlotAt[k];
+          if (!again) break;
         }
         cursor[slot] = k < end ? k : -1;
         if (k >= end) continue;
@@ -262,16 +338,14 @@ export function computeMatches(input: MatchInput): { suggestions: Suggestion[]; 
         }
       }
       if (best < 0) {
-        done[m] = 1;
+        done[o] = 1;
         continue;
       }
-      const helperId = helperAt[best]!;
-      suggestions.push({ memberId, helperId, companyId: companyIds[cursorCompany[bestSlot]!]!, relation: RELATIONS[relationAt[best]!]!, score: scoreAt[best]! });
+      suggestions.push({ memberId, helperId: helperAt[best]!, companyId: companyIds[cursorCompany[bestSlot]!]!, relation: TIE_RELATIONS[relationAt[best]!]!, score: scoreAt[best]! });
       // One suggestion per company and per helper for each member.
       cursor[bestSlot] = -1;
-      if (taken) taken.push(helperId);
-      else helpersTaken.set(memberId, [helperId]);
-      load.set(helperId, (load.get(helperId) ?? 0) + 1);
+      taken[first + takenCount[o]!++] = helperSlotAt[best]!;
+      load[helperSlotAt[best]!]!++;
     }
   }
 

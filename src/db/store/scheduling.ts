@@ -17,8 +17,8 @@ import {
 } from "../schema/index.js";
 import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabulary.js";
 import type { MemberRow } from "./members.js";
-import { pairSet, type HelperTie, type PairSet, type Seeker } from "../../core/services/matching.js";
-import { nudgeStates, tieRelations, type NudgeState } from "../../core/vocabulary.js";
+import { pairSet, TIE_RELATIONS, type PairSet, type Seeker, type TieColumns } from "../../core/services/matching.js";
+import { nudgeStates, type NudgeState } from "../../core/vocabulary.js";
 import { intArray, packedIntRows } from "./packed-rows.js";
 
 /** What decides whether a member gets a prompt (see promptFate). */
@@ -266,17 +266,23 @@ export function schedulingStore(db: Db, clubId: number) {
      * The club's network ties of unpaused members (a large club's million, read packed). The few
      * paused members are read apart and left out here, which spares joining every tie to its member.
      */
-    async helperTies(now: Date): Promise<HelperTie[]> {
+    async helperTies(now: Date): Promise<TieColumns> {
       const [pausedIds] = await packedIntRows(db, [sql`${members.id}`], sql`from ${members} where ${and(eq(members.clubId, clubId), paused(now))}`);
       const away = new Set(pausedIds);
       const [memberIds, companyIds, relations] = await packedIntRows(
         db,
-        [sql`${networkTies.memberId}`, sql`${networkTies.companyId}`, sql`array_position(${textArray(tieRelations)}, ${networkTies.relation})`],
+        [sql`${networkTies.memberId}`, sql`${networkTies.companyId}`, sql`array_position(${textArray(TIE_RELATIONS)}, ${networkTies.relation}) - 1`],
         sql`from ${networkTies} where ${networkTies.clubId} = ${clubId}`,
       );
-      const ties: HelperTie[] = [];
-      for (let i = 0; i < memberIds!.length; i++) {
-        if (away.size === 0 || !away.has(memberIds![i]!)) ties.push({ memberId: memberIds![i]!, companyId: companyIds![i]!, relation: tieRelations[relations![i]! - 1]! });
+      const keep = (i: number) => away.size === 0 || !away.has(memberIds![i]!);
+      let kept = 0;
+      for (let i = 0; i < memberIds!.length; i++) if (keep(i)) kept++;
+      const ties: TieColumns = { memberIds: new Int32Array(kept), companyIds: new Int32Array(kept), relations: new Uint8Array(kept) };
+      for (let i = 0, j = 0; i < memberIds!.length; i++) {
+        if (!keep(i)) continue;
+        ties.memberIds[j] = memberIds![i]!;
+        ties.companyIds[j] = companyIds![i]!;
+        ties.relations[j++] = relations![i]!;
       }
       return ties;
     },
