@@ -30,11 +30,14 @@ export interface DispatcherOptions {
 
 type Row = typeof outbox.$inferSelect;
 
-/** A platform we were told to slow down for: rows bound for it wait, without spending an attempt. */
-class Deferred extends Error {
-  constructor(readonly until: Date) {
-    super("waiting out a rate limit");
-  }
+/**
+ * Where deliveries queue up and are paced: a platform, or for a platform whose limits are per
+ * workspace (Slack: each workspace has its own token and its own limits) one workspace of it.
+ */
+interface LaneRef {
+  platform: Platform;
+  /** Set for a workspace's lane; unset, the lane is the whole platform's. */
+  externalId?: string;
 }
 
 /** The longest wait between attempts. */
@@ -76,36 +79,57 @@ export function createDispatcher(options: DispatcherOptions) {
   const pollMs = options.pollMs ?? 1000;
   const random = options.random ?? Math.random;
   const ports = new Map(options.ports.map((p) => [p.platform, p]));
-  const pausedUntil = new Map<Platform, number>();
+  /** A club's rows waiting in lanes: a club with this many gets no more until some have gone. */
+  const clubShare = Math.max(1, Math.ceil(batchSize / 2));
+  /** Rows waiting in all lanes together: no more are claimed beyond this. */
+  const queuedLimit = batchSize * 10;
+  /** Lanes we were told to slow down for (by lane key): until when, on the dispatcher's clock. */
+  const pausedUntil = new Map<string, { lane: LaneRef; until: number }>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
+  /** Set by stop(): the pass under way hands back what its lanes hold instead of sending it. */
+  let halting = false;
+  /** Wakes a pass waiting for its lanes to make room: new rows were queued, or it must stop. */
+  let nudge: (() => void) | undefined;
 
-  /** The platforms we are waiting out a rate limit for, and when the first of those pauses ends. */
-  function pauses(): { platforms: Platform[]; firstEnd: number | undefined } {
+  const laneKey = (lane: LaneRef) => (lane.externalId === undefined ? lane.platform : `${lane.platform}/${lane.externalId}`);
+  const laneOf = (platform: Platform, externalId: string): LaneRef =>
+    ports.get(platform)?.pacedPer === "workspace" ? { platform, externalId } : { platform };
+
+  /** The lanes we are waiting out a rate limit for, and when the first of those pauses ends. */
+  function pauses(): { lanes: LaneRef[]; firstEnd: number | undefined } {
     const now = clock.now().getTime();
-    const platforms = [...ports.keys()].filter((p) => (pausedUntil.get(p) ?? 0) > now);
-    const ends = platforms.map((p) => pausedUntil.get(p)!);
-    return { platforms, firstEnd: ends.length ? Math.min(...ends) : undefined };
+    for (const [key, pause] of pausedUntil) if (pause.until <= now) pausedUntil.delete(key);
+    const active = [...pausedUntil.values()];
+    return { lanes: active.map((p) => p.lane), firstEnd: active.length ? Math.min(...active.map((p) => p.until)) : undefined };
   }
 
   /**
-   * Rows that can only go to a paused platform: their club is linked to a paused platform and to
-   * no running one that isn't. (A row of a club on no running platform is not held: it fails.)
+   * Rows that can only go to a paused lane: their club is on a paused lane, and on no running
+   * platform outside one. (A row of a club on no running platform is not held: it fails.)
    */
-  function held(paused: Platform[]): SQL {
-    const linkedTo = (platforms: Platform[]) =>
-      sql`exists (select 1 from ${clubLinks} where ${clubLinks.clubId} = ${outbox.clubId} and ${inArray(clubLinks.platform, platforms)})`;
-    const running = [...ports.keys()].filter((p) => !paused.includes(p));
-    return running.length ? sql`(${linkedTo(paused)} and not ${linkedTo(running)})` : linkedTo(paused);
+  function held(paused: LaneRef[]): SQL {
+    const inPaused = sql.join(
+      paused.map((lane) =>
+        lane.externalId === undefined
+          ? sql`${clubLinks.platform} = ${lane.platform}`
+          : sql`(${clubLinks.platform} = ${lane.platform} and ${clubLinks.externalId} = ${lane.externalId})`,
+      ),
+      sql` or `,
+    );
+    const ofRow = sql`${clubLinks.clubId} = ${outbox.clubId}`;
+    return sql`(exists (select 1 from ${clubLinks} where ${ofRow} and (${inPaused}))
+      and not exists (select 1 from ${clubLinks} where ${ofRow} and ${inArray(clubLinks.platform, [...ports.keys()])} and not (${inPaused})))`;
   }
 
   /** The end of a pause that made a claim of the pass under way leave rows alone. */
   let skippedUntil: number | undefined;
 
-  async function claim(): Promise<Row[]> {
+  /** Claims up to `limit` due rows, leaving alone those only a paused lane takes and those of `busyClubs`. */
+  async function claim(limit: number, busyClubs: number[]): Promise<Row[]> {
     const now = clock.now();
-    const { platforms: paused, firstEnd } = pauses();
+    const { lanes: paused, firstEnd } = pauses();
     if (firstEnd !== undefined) skippedUntil = Math.min(skippedUntil ?? firstEnd, firstEnd);
     return options.db.transaction(async (tx) => {
       const due = await tx
@@ -115,12 +139,14 @@ export function createDispatcher(options: DispatcherOptions) {
           and(
             // Due on our clock (tests move it); a lease ran out on the database's, like every lease.
             sql`((${outbox.status} = 'pending' and ${outbox.nextAttemptAt} <= ${now}) or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < clock_timestamp()))`,
-            // Rows for a platform we are waiting out are left alone, not claimed and handed back one by one.
+            // Rows for a lane we are waiting out are left alone, not claimed and handed back one by one.
             paused.length ? not(held(paused)) : undefined,
+            // A club with a lane full of its rows waits, so one club's fan-out doesn't crowd out the rest.
+            busyClubs.length ? not(inArray(outbox.clubId, busyClubs)) : undefined,
           ),
         )
         .orderBy(outbox.id)
-        .limit(batchSize)
+        .limit(limit)
         .for("update", { skipLocked: true });
       if (due.length === 0) return [];
       const claimed = await tx
@@ -158,13 +184,13 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   /**
-   * Each paced platform's schedule, on this process's monotonic clock: when its next delivery is
+   * Each paced lane's schedule, on this process's monotonic clock: when its next delivery is
    * planned, and when its last deliveries were answered.
    */
-  const schedules = new Map<Platform, { next: number; answered: number[] }>();
+  const schedules = new Map<string, { next: number; answered: number[] }>();
 
   /**
-   * Waits for the platform's next slot at its published rate, and plans the one after. Two rules:
+   * Waits for the lane's next slot at its platform's published rate, and plans the one after. Two rules:
    * - Deliveries are spread evenly, one interval apart. After a delay (a timer firing late, a slow
    *   lookup, a garbage collection, another process taking the CPU) they catch up on the plan, by
    *   up to a quarter of the window, so delays don't add up to a lower rate; a longer one moves it.
@@ -174,13 +200,13 @@ export function createDispatcher(options: DispatcherOptions) {
    *   wherever the platform counted the two, they fall in different windows, and no window gets
    *   more than `count` (the platform's rate over its window).
    */
-  async function pace(port: MessengerPort): Promise<void> {
+  async function pace(lane: string, port: MessengerPort): Promise<void> {
     const rate = port.deliveriesPerSecond;
     if (!rate) return;
     const interval = 1000 / rate;
     const { count, windowMs } = rateWindow(rate);
-    let schedule = schedules.get(port.platform);
-    if (!schedule) schedules.set(port.platform, (schedule = { next: 0, answered: [] }));
+    let schedule = schedules.get(lane);
+    if (!schedule) schedules.set(lane, (schedule = { next: 0, answered: [] }));
     const previous = schedule.answered.length >= count ? schedule.answered[schedule.answered.length - count]! + windowMs : 0;
     const at = Math.max(schedule.next, previous);
     const now = performance.now();
@@ -189,32 +215,42 @@ export function createDispatcher(options: DispatcherOptions) {
     schedule.next = Math.max(schedule.next, started - windowMs / 4) + interval;
   }
 
-  /** Notes when a paced platform answered a delivery (see pace). */
-  function answered(port: MessengerPort): void {
-    const schedule = schedules.get(port.platform);
+  /** Notes when a paced lane's delivery was answered (see pace). */
+  function answered(lane: string, port: MessengerPort): void {
+    const schedule = schedules.get(lane);
     if (!schedule || !port.deliveriesPerSecond) return;
     schedule.answered.push(performance.now());
     const { count } = rateWindow(port.deliveriesPerSecond);
     if (schedule.answered.length > count) schedule.answered.splice(0, schedule.answered.length - count);
   }
 
+  /** Forgets the schedules of lanes quiet for longer than any window (a minute): they start afresh. */
+  function forgetQuietLanes(): void {
+    const now = performance.now();
+    for (const [lane, schedule] of schedules) {
+      const last = schedule.answered.at(-1) ?? 0;
+      if (schedule.next < now && last + 2 * 60_000 < now) schedules.delete(lane);
+    }
+  }
+
   /**
-   * Where a row goes and how, looked up before its turn: the platform, and the port call to make
-   * (with what to do after it). A message that can go nowhere is a permanent DeliveryError.
+   * Where a row goes and how, looked up before its turn: the lane (platform, and workspace where
+   * limits are per workspace), and the port call to make (with what to do after it). A message
+   * that can go nowhere is a permanent DeliveryError.
    */
   interface Route {
-    platform: Platform;
+    lane: LaneRef;
     send(port: MessengerPort): Promise<void>;
   }
 
-  async function route(row: Row): Promise<Route> {
+  async function routeOf(row: Row): Promise<Route> {
     const message = row.payload as OutboundMessage;
     const gone = (what: string) => new DeliveryError(what, { permanent: true });
     if (message.kind === "direct") {
       const [account] = await accountsOf(row.clubId, message.to);
       if (!account) throw gone(`member ${message.to} has no account on a running platform`);
       return {
-        platform: account.platform,
+        lane: laneOf(account.platform, account.address.externalId),
         async send(port) {
           const receipt = await port.sendDirect(account.address, account.userId, replyOf(message));
           if (receipt?.fallback && message.notifyOnFallback !== undefined) {
@@ -240,55 +276,52 @@ export function createDispatcher(options: DispatcherOptions) {
       );
       if (!platform) throw gone("the members of the room are not all on one running platform");
       const seats = accounts.map((mine) => mine.find((a) => a.platform === platform)!);
-      return { platform, send: (port) => port.openRoom(seats[0]!.address, seats.map((a) => a.userId), message.reply) };
+      return { lane: laneOf(platform, seats[0]!.address.externalId), send: (port) => port.openRoom(seats[0]!.address, seats.map((a) => a.userId), message.reply) };
     }
     if (message.kind === "account") {
       if (!ports.has(message.platform)) throw gone(`${message.platform} is not a running platform`);
       const address = await clubAddress(row.clubId, message.platform);
       if (!address) throw gone(`club ${row.clubId} is not on ${message.platform}`);
-      return { platform: message.platform, send: async (port) => void (await port.sendDirect(address, message.userId, message.reply)) };
+      return { lane: laneOf(message.platform, address.externalId), send: async (port) => void (await port.sendDirect(address, message.userId, message.reply)) };
     }
     // A channel id means something on one platform: a post that names its platform goes there only.
     const links = await options.db.select({ platform: clubLinks.platform }).from(clubLinks).where(eq(clubLinks.clubId, row.clubId));
     const platform = links.map((l) => l.platform).find((p) => ports.has(p) && (message.platform === undefined || p === message.platform));
     if (!platform) throw gone(`club ${row.clubId} is on no running platform${message.platform ? ` named ${message.platform}` : ""}`);
     const address = (await clubAddress(row.clubId, platform))!;
-    return { platform, send: (port) => port.postToChannel(address, message.channelId, message.reply) };
+    return { lane: laneOf(platform, address.externalId), send: (port) => port.postToChannel(address, message.channelId, message.reply) };
   }
 
   /** Only the claim we hold may settle a row: a process whose lease ran out must not undo another's work. */
   const ours = (row: Row) => and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts));
 
-  /** A platform's pause after it rate limited us. */
-  type Pause = { platform: Platform; until: Date };
+  /** Rows we hold, matched by id and claim in one statement. */
+  const oursAll = (rows: Row[]) =>
+    and(eq(outbox.status, "sending"), sql`(${outbox.id}, ${outbox.attempts}) in (${sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`), sql`, `)})`);
 
-  /** Records the outcome of a delivery. Returns the platform's pause when the platform asked us to wait. */
-  async function settle(row: Row, error: unknown, platform: Platform | undefined): Promise<Pause | undefined> {
+  /** Records the outcome of a delivery; a rate limit pauses the lane (see pausedUntil). */
+  async function settle(row: Row, error: unknown, lane: LaneRef | undefined): Promise<void> {
     const now = clock.now();
     if (error === undefined) {
       // Content is dropped once delivered: the outbox is no archive of people's messages.
       await options.db.update(outbox).set({ status: "sent", sentAt: now, payload: null, leaseUntil: null, lastError: null }).where(ours(row));
       return;
     }
-    if (error instanceof Deferred) {
-      await options.db
-        .update(outbox)
-        .set({ status: "pending", leaseUntil: null, nextAttemptAt: error.until, attempts: sql`${outbox.attempts} - 1` })
-        .where(ours(row));
-      return;
-    }
     const delivery = error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error), { permanent: false, cause: error });
     const reason = delivery.message.slice(0, 500);
-    // The platform said when to come back (a rate limit): pause it, and don't count the attempt.
+    // The platform said when to come back (a rate limit): pause the lane, and don't count the attempt.
     if (!delivery.permanent && delivery.retryAfterMs !== undefined) {
-      const until = now.getTime() + Math.max(delivery.retryAfterMs, 1000);
-      if (platform) pausedUntil.set(platform, Math.max(pausedUntil.get(platform) ?? 0, until));
-      options.logger.info("outbox message rate limited", { id: row.id, platform, inMs: until - now.getTime(), reason });
+      let until = now.getTime() + Math.max(delivery.retryAfterMs, 1000);
+      if (lane) {
+        until = Math.max(pausedUntil.get(laneKey(lane))?.until ?? 0, until);
+        pausedUntil.set(laneKey(lane), { lane, until });
+      }
+      options.logger.info("outbox message rate limited", { id: row.id, lane: lane && laneKey(lane), inMs: until - now.getTime(), reason });
       await options.db
         .update(outbox)
         .set({ status: "pending", lastError: reason, leaseUntil: null, nextAttemptAt: new Date(until), attempts: sql`${outbox.attempts} - 1` })
         .where(ours(row));
-      return platform ? { platform, until: new Date(pausedUntil.get(platform)!) } : undefined;
+      return;
     }
     if (delivery.permanent || row.attempts >= maxAttempts) {
       options.logger.warn("outbox message failed for good", { id: row.id, club: row.clubId, attempts: row.attempts, reason });
@@ -305,122 +338,171 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   /**
-   * Renews our lease just before sending: a batch is sent one row after another, and a row must not
-   * outlive its lease while waiting its turn. False when another process has taken it meanwhile.
+   * Hands back, in one statement and without charging an attempt, rows we hold and will not send
+   * now: due again at `at` (a paused lane's end), or as they were (a dispatcher stopping).
    */
-  async function renewLease(row: Row): Promise<boolean> {
-    const renewed = await options.db
-      .update(outbox)
-      .set({ leaseUntil: leaseEnd(leaseMs) })
-      .where(ours(row))
-      .returning({ id: outbox.id });
-    return renewed.length === 1;
-  }
-
-  /**
-   * Hands back, in one statement and without charging an attempt, the rows of a batch we will not
-   * send now because a platform asked us to wait: those only that platform can take wait for it;
-   * the others are due again at once, for the next claim of this pass.
-   */
-  async function release(rows: Row[], pause: Pause): Promise<void> {
+  async function handBack(rows: Row[], at?: Date): Promise<void> {
     if (rows.length === 0) return;
-    const claimed = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`), sql`, `);
     await options.db
       .update(outbox)
       .set({
         status: "pending",
         leaseUntil: null,
         attempts: sql`${outbox.attempts} - 1`,
-        nextAttemptAt: sql`case when ${held([...new Set([...pauses().platforms, pause.platform])])} then greatest(${outbox.nextAttemptAt}, ${pause.until}::timestamptz) else ${outbox.nextAttemptAt} end`,
+        ...(at ? { nextAttemptAt: sql`greatest(${outbox.nextAttemptAt}, ${at}::timestamptz)` } : {}),
       })
-      .where(and(eq(outbox.status, "sending"), sql`(${outbox.id}, ${outbox.attempts}) in (${claimed})`));
+      .where(oursAll(rows));
   }
 
-  /** A row ready for its turn: where it goes, or why it can't go; `lost` when another process took it. */
-  type Prepared = { row: Row; route?: Route; failure?: unknown; lost?: boolean };
-
-  async function prepare(row: Row, claimedAt: number): Promise<Prepared> {
-    // Once a third of the batch's lease has gone, renew each row's before sending it, so none is
-    // sent after another process may have taken it over.
-    if (performance.now() - claimedAt > leaseMs / 3 && !(await renewLease(row))) return { row, lost: true };
-    try {
-      return { row, route: await route(row) };
-    } catch (error) {
-      return { row, failure: error ?? new Error("delivery failed") };
-    }
-  }
-
-  /** Sends a prepared row in its turn (paced); resolves when the platform has answered. */
-  async function send(prepared: Prepared): Promise<{ failure: unknown; platform: Platform | undefined }> {
-    if (!prepared.route) return { failure: prepared.failure, platform: undefined };
-    const { platform } = prepared.route;
-    const paused = pausedUntil.get(platform) ?? 0;
-    if (paused > clock.now().getTime()) return { failure: new Deferred(new Date(paused)), platform };
-    const port = ports.get(platform)!;
-    await pace(port);
-    try {
-      await prepared.route.send(port);
-      return { failure: undefined, platform };
-    } catch (error) {
-      return { failure: error ?? new Error("delivery failed"), platform };
-    } finally {
-      answered(port);
-    }
+  /** A claimed row with its route, waiting in its lane. */
+  interface Queued {
+    row: Row;
+    route: Route;
+    /** When our lease on it was last set, on this process's monotonic clock. */
+    leasedAt: number;
   }
 
   /**
-   * One pass: claims and delivers everything due now. Returns how many rows it handled.
+   * Renews our leases on a lane's rows in one statement once a third of the oldest has gone, so
+   * none is sent after another process may have taken it over. Returns the ids no longer ours.
+   */
+  async function keepLeases(items: Queued[]): Promise<Set<number>> {
+    const now = performance.now();
+    const due = items.slice();
+    if (!due.some((item) => now - item.leasedAt > leaseMs / 3)) return new Set();
+    const renewed = await options.db
+      .update(outbox)
+      .set({ leaseUntil: leaseEnd(leaseMs) })
+      .where(oursAll(due.map((item) => item.row)))
+      .returning({ id: outbox.id });
+    const kept = new Set(renewed.map((r) => r.id));
+    for (const item of due) item.leasedAt = now;
+    return new Set(due.filter((item) => !kept.has(item.row.id)).map((item) => item.row.id));
+  }
+
+  /** A lane of a pass: its rows in the order they were queued, and the worker sending them. */
+  interface Lane {
+    ref: LaneRef;
+    queue: Queued[];
+    worker?: Promise<void>;
+  }
+
+  /**
+   * One pass: claims everything due, and delivers it lane by lane: each platform, or each
+   * workspace of a platform with per-workspace limits, sends its rows one at a time, in their order,
+   * each in its lane's next slot; lanes send side by side, so one workspace's fan-out or pause does
+   * not hold up another's. Returns how many rows it handled.
    *
-   * Rows go one at a time, in their order, each in its platform's next slot; the database work
-   * around a send happens while the next slot is awaited, not between slots: the next row's route
-   * is looked up while this one is sent, this row's outcome is recorded (and the next batch
-   * claimed) while the next slot comes round. A row's outcome is recorded before the next row is
-   * sent, so a crash repeats at most the message in flight.
+   * A row's outcome is recorded before its lane sends the next (recorded while the next slot is
+   * awaited), so a crash repeats at most the message in flight in each lane. While lanes are busy,
+   * the pass claims more as they make room; a club whose rows fill a lane's share waits, so the rows
+   * of other clubs are claimed past it.
    */
   async function runOnce(): Promise<number> {
     let handled = 0;
-    let batch = await claim();
-    let claimedAt = performance.now();
-    let settling: Promise<Pause | undefined> = Promise.resolve(undefined);
-    while (batch.length > 0) {
-      let following: Promise<Row[]> | undefined;
-      let preparing = prepare(batch[0]!, claimedAt);
-      let halted = false;
-      for (let i = 0; i < batch.length; i++) {
-        const prepared = await preparing;
-        if (i + 1 < batch.length) preparing = prepare(batch[i + 1]!, claimedAt);
-        const pause = await settling;
-        settling = Promise.resolve(undefined);
-        if (pause) {
-          // Rate limited: the rest of the batch goes back in one statement, and the next claims of
-          // this pass leave that platform's rows alone until the pause is over.
-          if (i + 1 < batch.length) await preparing;
-          await release(batch.slice(i), pause);
-          halted = true;
-          break;
+    const lanes = new Map<string, Lane>();
+    /** Rows waiting in lanes, per club. */
+    const waiting = new Map<number, number>();
+    let queued = 0;
+    let roomMade: (() => void) | undefined;
+    const makeRoom = () => {
+      roomMade?.();
+      roomMade = undefined;
+    };
+
+    const dequeued = (item: Queued) => {
+      queued--;
+      const left = (waiting.get(item.row.clubId) ?? 1) - 1;
+      if (left > 0) waiting.set(item.row.clubId, left);
+      else waiting.delete(item.row.clubId);
+      if (left === clubShare - 1 || queued === queuedLimit - 1) makeRoom();
+    };
+
+    async function work(lane: Lane): Promise<void> {
+      const key = laneKey(lane.ref);
+      const port = ports.get(lane.ref.platform)!;
+      let settling: Promise<void> = Promise.resolve();
+      for (;;) {
+        if (lane.queue.length === 0) {
+          await settling;
+          settling = Promise.resolve();
+          // Rows may have joined the lane while its last outcome was recorded.
+          if (lane.queue.length === 0) break;
         }
-        if (prepared.lost) continue;
-        const { failure, platform } = await send(prepared);
+        const holdBack = () => halting || (pausedUntil.get(key)?.until ?? 0) > clock.now().getTime();
+        if (!holdBack()) await Promise.all([settling, pace(key, port)]);
+        await settling;
+        settling = Promise.resolve();
+        if (holdBack()) {
+          // Rate limited (or stopping): what the lane holds goes back in one statement, and the
+          // pass's next claims leave this lane's rows alone until the pause is over. (Rows routed
+          // here meanwhile come round again and go back the same way.)
+          const rest = lane.queue.splice(0);
+          rest.forEach(dequeued);
+          await handBack(rest.map((item) => item.row), halting ? undefined : new Date(pausedUntil.get(key)?.until ?? 0));
+          continue;
+        }
+        const lost = await keepLeases(lane.queue);
+        if (lost.size > 0) {
+          // Another process has taken them over (our lease ran out): they are its to send.
+          const gone = lane.queue.filter((item) => lost.has(item.row.id));
+          lane.queue = lane.queue.filter((item) => !lost.has(item.row.id));
+          gone.forEach(dequeued);
+        }
+        const item = lane.queue.shift();
+        if (!item) continue;
+        dequeued(item);
+        let failure: unknown;
+        try {
+          await item.route.send(port);
+        } catch (error) {
+          failure = error ?? new Error("delivery failed");
+        } finally {
+          answered(key, port);
+        }
         handled++;
-        settling = settle(prepared.row, failure, platform);
-        // The next batch is claimed while this row's outcome is recorded and the next slot nears.
-        if (i + 1 === batch.length) following = claim();
+        settling = settle(item.row, failure, lane.ref);
       }
-      if (halted) {
-        batch = await claim();
-      } else {
-        batch = following ? await following : await claim();
-        // Claimed before the last row's outcome was known: a pause it brought sends this batch back too.
-        const pause = await settling;
-        settling = Promise.resolve(undefined);
-        if (pause) {
-          await release(batch, pause);
-          batch = await claim();
-        }
-      }
-      claimedAt = performance.now();
+      lanes.delete(key);
+      makeRoom();
     }
-    await settling;
+
+    for (;;) {
+      const room = Math.min(batchSize, queuedLimit - queued);
+      const busyClubs = [...waiting].filter(([, count]) => count >= clubShare).map(([club]) => club);
+      const batch = room > 0 && !halting ? await claim(room, busyClubs) : [];
+      const claimedAt = performance.now();
+      for (const row of batch) {
+        let route: Route;
+        try {
+          route = await routeOf(row);
+        } catch (error) {
+          handled++;
+          await settle(row, error ?? new Error("delivery failed"), undefined);
+          continue;
+        }
+        const key = laneKey(route.lane);
+        let lane = lanes.get(key);
+        if (!lane) lanes.set(key, (lane = { ref: route.lane, queue: [] }));
+        lane.queue.push({ row, route, leasedAt: claimedAt });
+        queued++;
+        waiting.set(row.clubId, (waiting.get(row.clubId) ?? 0) + 1);
+        lane.worker ??= work(lane);
+      }
+      if (batch.length > 0) continue;
+      if (lanes.size === 0) break;
+      // Nothing more to claim now: wait until a lane makes room or ends, new rows are queued
+      // (wake), or the poll interval passes (rows fall due).
+      await new Promise<void>((resolve) => {
+        const poll = setTimeout(resolve, pollMs);
+        roomMade = nudge = () => {
+          clearTimeout(poll);
+          resolve();
+        };
+      });
+      nudge = undefined;
+    }
+    forgetQuietLanes();
     return handled;
   }
 
@@ -473,7 +555,7 @@ export function createDispatcher(options: DispatcherOptions) {
         const due = await nextDue();
         if (!due) break;
         let wait = due.getTime() - clock.now().getTime();
-        // Due, yet the last pass took nothing: they wait for a paused platform.
+        // Due, yet the last pass took nothing: they wait for a paused lane.
         const { firstEnd } = pauses();
         if (wait <= 0 && last === 0 && firstEnd !== undefined) wait = firstEnd - clock.now().getTime();
         if (Date.now() + Math.max(wait, 0) > deadline) break;
@@ -490,15 +572,26 @@ export function createDispatcher(options: DispatcherOptions) {
       schedule(0);
     },
 
-    /** Run a pass soon: a command just queued something. */
+    /** Run a pass soon (or have the pass under way claim again): a command just queued something. */
     wake() {
+      nudge?.();
       schedule(0);
     },
 
+    /**
+     * Stops: the pass under way finishes the deliveries in flight and hands back, uncharged, the
+     * rows its lanes still hold, for this or another process to send.
+     */
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running?.catch(() => undefined);
+      halting = true;
+      nudge?.();
+      try {
+        await running?.catch(() => undefined);
+      } finally {
+        halting = false;
+      }
     },
   };
 }

@@ -27,6 +27,13 @@ export interface MessengerPort {
    * are rarely hit rather than hit and waited out. Unset: no pacing (the platform's client paces).
    */
   readonly deliveriesPerSecond?: number;
+  /**
+   * Whether the platform's limits (and its rate-limit pauses) count per workspace, as Slack's do
+   * (each workspace has its own token), or for the whole app, as Discord's bot-wide limit does
+   * (the default). Per workspace, the dispatcher paces each workspace on its own and sends to
+   * several side by side.
+   */
+  readonly pacedPer?: "platform" | "workspace";
   /** A private message to one person (Slack DM, Discord DM, console print). */
   sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void>;
   /** A conversation with several people (Slack group DM, Discord private thread). */

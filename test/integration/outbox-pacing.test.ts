@@ -133,6 +133,25 @@ describe.each(backends)("outbox pacing on $name", (backend) => {
     expect(port.limited()).toBe(0);
   });
 
+  it("stopping hands back, uncharged, what the lanes still hold, for the next dispatcher to send once", async () => {
+    const port = limitedPort(100, 4);
+    const first = createDispatcher({ db: database.db, ports: [port], logger: silentLogger });
+    await queue(12, "stopping");
+    first.start();
+    await expect.poll(() => port.deliveries.filter((d) => d.reply.text.startsWith("stopping")).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await first.stop();
+    const statuses = await queryRows<{ status: string; attempts: number }>(database.db, sql`select status, attempts from outbox where dedupe_key like 'stopping:%'`);
+    // Stopped without waiting out the lane's queue: nothing left claimed, the rest not charged.
+    expect(statuses.filter((r) => r.status === "sending")).toEqual([]);
+    const left = statuses.filter((r) => r.status === "pending");
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((r) => Number(r.attempts) === 0)).toBe(true);
+    const second = createDispatcher({ db: database.db, ports: [port], logger: silentLogger });
+    await second.drain({ waitForRetries: true });
+    const delivered = port.deliveries.filter((d) => d.reply.text.startsWith("stopping")).map((d) => d.reply.text);
+    expect(delivered.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `stopping ${i}`).sort());
+  });
+
   it("without a published rate, a rate limit ends the pass and the dispatcher comes back when the pause ends, not at its next poll", async () => {
     const port = limitedPort(5);
     // An hour between polls: only the end of the pause can bring the dispatcher back in time.

@@ -18,6 +18,7 @@ const rows = (database: Database) =>
   );
 
 const SLACK_CLUB: ClubRef = { platform: "slack", externalId: "T0RESILIENT", name: "Resilient" };
+const OTHER_SLACK_CLUB: ClubRef = { platform: "slack", externalId: "T0ELSEWHERE", name: "Elsewhere" };
 
 /** A port whose sendDirect calls are counted, failed ones included, and can be held at a gate. */
 function countingPort(platform: "console" | "slack" = "console") {
@@ -83,6 +84,8 @@ describe.each(backends)("outbox resilience on $name", (backend) => {
   let slackClub: number;
   let bob: number;
   let slackBob: number;
+  let otherSlackClub: number;
+  let otherSlackCat: number;
 
   const direct = (to: number, text: string): OutboundMessage => ({ kind: "direct", to, reply: { text, visibility: "private", tone: "info" } });
   const enqueue = async (clubId: number, messages: OutboundMessage[]) => outboxStore(database.db, clubId).enqueueMany(messages, h.clock.now());
@@ -100,6 +103,9 @@ describe.each(backends)("outbox resilience on $name", (backend) => {
     slackClub = (await findClub(database.db, SLACK_CLUB))!.id;
     bob = await memberId(clubA, "bob");
     slackBob = await memberId(slackClub, "UBOB");
+    await h.invoke({ club: OTHER_SLACK_CLUB, actor: { platformUserId: "UCAT", displayName: "Cat" }, via: "text", text: "join" });
+    otherSlackClub = (await findClub(database.db, OTHER_SLACK_CLUB))!.id;
+    otherSlackCat = await memberId(otherSlackClub, "UCAT");
   });
   beforeEach(async () => {
     await database.db.execute(sql`delete from outbox`);
@@ -200,6 +206,26 @@ describe.each(backends)("outbox resilience on $name", (backend) => {
     h.clock.advance(60_000);
     await dispatcher.drain();
     expect(slackPort.deliveries.map((d) => d.reply.text)).toEqual(["slack 1", "slack 2", "slack 3", "slack 4"]);
+  });
+
+  it("a 429 from one Slack workspace pauses that workspace only: another workspace's messages go out in the same pass", async () => {
+    // Slack's limits are per workspace (each has its own token), so its port paces per workspace.
+    const slackPort = { ...countingPort("slack"), pacedPer: "workspace" as const };
+    const dispatcher = createDispatcher({ db: database.db, ports: [slackPort], logger: silentLogger, clock: h.clock });
+    await enqueue(slackClub, [1, 2, 3].map((i) => direct(slackBob, `resilient ${i}`)));
+    await enqueue(otherSlackClub, [1, 2, 3].map((i) => direct(otherSlackCat, `elsewhere ${i}`)));
+    const queuedAt = h.clock.now().getTime();
+    slackPort.failNext(new DeliveryError("ratelimited", { permanent: false, retryAfterMs: 60_000 }));
+    await dispatcher.drain();
+    // The first workspace was asked once and told to wait; the other one got everything.
+    expect(slackPort.calls.filter((user) => user === "UBOB")).toHaveLength(1);
+    expect(slackPort.deliveries.map((d) => d.reply.text)).toEqual(["elsewhere 1", "elsewhere 2", "elsewhere 3"]);
+    const waiting = (await rows(database)).filter((r) => r.status !== "sent");
+    expect(waiting.map((r) => [r.status, r.attempts, r.next_attempt_at.getTime()])).toEqual(Array.from({ length: 3 }, () => ["pending", 0, queuedAt + 60_000]));
+    h.clock.advance(60_000);
+    await dispatcher.drain();
+    expect(slackPort.deliveries.map((d) => d.reply.text).slice(3)).toEqual(["resilient 1", "resilient 2", "resilient 3"]);
+    expect((await rows(database)).map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 6 }, () => ["sent", 1]));
   });
 
   it("a message to a platform account goes through the port's sendDirect, and its dedupe key makes a repeat a no-op", async () => {

@@ -40,6 +40,8 @@ export interface FakeWorkspace {
   botId: string;
   users: FakeUser[];
   channels: Record<string, { botIsMember: boolean }>;
+  /** A bot token the workspace already has (as if installed), besides any issued through OAuth. */
+  botToken?: string;
 }
 
 /** Slack's OAuth for a distributed app: the app's credentials and its settings. */
@@ -69,7 +71,8 @@ export type Failure = { error: string } | { status: number; retryAfter?: number 
 interface PlannedFailure {
   method: string;
   failure: Failure;
-  when?: (body: Record<string, unknown>) => boolean;
+  /** Which calls: by their form fields, and the workspace whose token made the call. */
+  when?: (body: Record<string, unknown>, team: string | undefined) => boolean;
 }
 
 /** Form fields the Web API client sends JSON-encoded. */
@@ -90,9 +93,10 @@ export interface FakeSlackOptions {
   /** The app's OAuth settings: set, the fake answers /oauth/v2/authorize and oauth.v2.access. */
   oauth?: FakeOAuthApp;
   /**
-   * Slack's per-method rate limits: beyond `perSecond` calls of a method in one second, the call
-   * answers HTTP 429 with Retry-After (whole seconds). Fixed one-second windows from the method's
-   * first call, so a sender gets no extra burst from starting late in a window.
+   * Slack's per-method rate limits, per workspace: beyond `perSecond` calls of a method in one
+   * second from one workspace, the call answers HTTP 429 with Retry-After (whole seconds). Fixed
+   * one-second windows from the method's first call there, so a sender gets no extra burst from
+   * starting late in a window.
    */
   rateLimit?: { perSecond: number; methods?: string[] };
 }
@@ -111,6 +115,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
   const usersOf = new Map([...workspaces.values()].map((w) => [w.teamId, new Map(w.users.map((u) => [u.id, u]))]));
   const conversations = new Set<string>();
   const tokens = new Map<string, IssuedToken>([[options.botToken, { installKey: options.teamId, orgWide: false, revoked: false }]]);
+  for (const w of options.workspaces ?? []) if (w.botToken) tokens.set(w.botToken, { installKey: w.teamId, orgWide: false, revoked: false });
   const refreshTokens = new Map<string, { installKey: string; orgWide: boolean; used: boolean }>();
   const codes = new Map<string, { installKey: string; orgWide: boolean; userId: string; redirectUri: string | undefined; used: boolean }>();
   const oauth = options.oauth ? { ...options.oauth } : undefined;
@@ -120,14 +125,15 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
   const limited = new Set(options.rateLimit?.methods ?? ["chat.postMessage"]);
   const windows = new Map<string, { start: number; calls: number }>();
 
-  /** Seconds to wait when this call is over the method's rate, else undefined (and the call counts). */
-  const overLimit = (method: string): number | undefined => {
+  /** Seconds to wait when this call is over the method's rate in its workspace, else undefined (and the call counts). */
+  const overLimit = (method: string, team: string | undefined): number | undefined => {
     if (!options.rateLimit || !limited.has(method)) return undefined;
     const now = Date.now();
-    const window = windows.get(method);
+    const key = `${team ?? "-"}/${method}`;
+    const window = windows.get(key);
     const start = window ? window.start + Math.floor((now - window.start) / 1000) * 1000 : now;
     if (!window || window.start !== start) {
-      windows.set(method, { start, calls: 1 });
+      windows.set(key, { start, calls: 1 });
       return undefined;
     }
     if (window.calls < options.rateLimit.perSecond) {
@@ -356,11 +362,14 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
       }
       const method = path.replace(/^\/api\//, "");
       const body = decode(raw.toString("utf8"), req.headers["content-type"]);
-      const plan = planned.findIndex((p) => p.method === method && (!p.when || p.when(body)));
+      // The workspace whose token made the call (an org-wide token names it in team_id).
+      const issued = tokens.get(authorization?.replace(/^Bearer /, "") ?? "");
+      const callerTeam = issued ? (issued.orgWide ? (typeof body.team_id === "string" ? body.team_id : undefined) : issued.installKey) : undefined;
+      const plan = planned.findIndex((p) => p.method === method && (!p.when || p.when(body, callerTeam)));
       if (plan !== -1) {
         const { failure } = planned.splice(plan, 1)[0]!;
         if ("status" in failure) {
-          record({ kind: "api", name: method, body, authorization, outcome: `HTTP ${failure.status}` });
+          record({ kind: "api", name: method, body, authorization, outcome: `HTTP ${failure.status}`, ...(callerTeam ? { team: callerTeam } : {}) });
           const headers: Record<string, string> = { "content-type": "application/json" };
           if (failure.retryAfter !== undefined) headers["retry-after"] = String(failure.retryAfter);
           res.writeHead(failure.status, headers).end(JSON.stringify({ ok: false, error: failure.status === 429 ? "ratelimited" : "service_unavailable" }));
@@ -370,9 +379,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: failure.error }));
         return;
       }
-      const retryAfter = overLimit(method);
+      const retryAfter = overLimit(method, callerTeam);
       if (retryAfter !== undefined) {
-        record({ kind: "api", name: method, body, authorization, outcome: "HTTP 429" });
+        record({ kind: "api", name: method, body, authorization, outcome: "HTTP 429", ...(callerTeam ? { team: callerTeam } : {}) });
         res.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfter) }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
@@ -411,7 +420,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
     /** What was posted to one response_url. */
     responses: (id: string) => recorded.filter((r) => r.kind === "response" && r.name === `/respond/${id}`),
     /** The next matching call of a method fails this way (once). */
-    failNext(method: string, failure: Failure, when?: (body: Record<string, unknown>) => boolean) {
+    failNext(method: string, failure: Failure, when?: PlannedFailure["when"]) {
       planned.push({ method, failure, ...(when ? { when } : {}) });
     },
     /** How many requests so far: pass it to waitFor to wait only for later ones. */

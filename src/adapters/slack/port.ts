@@ -145,6 +145,8 @@ export function createSlackPort(clients: SlackClients, options: SlackPortOptions
 
   return {
     platform: "slack",
+    // Slack's rate limits are per app per workspace.
+    pacedPer: "workspace",
     ...(options.deliveriesPerMinute ? { deliveriesPerSecond: options.deliveriesPerMinute / 60 } : {}),
 
     async sendDirect(club: ClubAddress, userId: string, reply: Reply): Promise<DeliveryReceipt | void> {
