@@ -32,7 +32,9 @@ describe.each(["manifest.yml", "manifest.socket-mode.yml"])("slack/%s", (name) =
   });
 
   it("subscribes to the events the adapter handles", () => {
-    expect(listUnder(yaml, "bot_events").sort()).toEqual(["app_home_opened", "app_uninstalled", "member_joined_channel", "tokens_revoked"]);
+    // Org-wide installs (the distributed manifest only) also hear which workspaces of the org they reach.
+    const orgEvents = name === "manifest.yml" ? ["team_access_granted", "team_access_revoked"] : [];
+    expect(listUnder(yaml, "bot_events").sort()).toEqual(["app_home_opened", "app_uninstalled", "member_joined_channel", ...orgEvents, "tokens_revoked"].sort());
   });
 
   it("declares /jobclub with escaping on, interactivity and the Home tab", () => {

@@ -518,6 +518,44 @@ describe.each(backends)("Slack distribution (OAuth) on $name", (backend) => {
     expect(tokenOf(dm!)).toBe(fake.tokensOf(GRID.id)[0]);
   });
 
+  it("team_access_revoked takes one workspace out of an org-wide install: its club gets nothing more and keeps its data, the org's others go on; team_access_granted lets it back", async () => {
+    // As Slack sends them to an org app: no team at the top, the org in the authorizations.
+    async function orgEvent(type: "team_access_revoked" | "team_access_granted", teamIds: string[]) {
+      const eventId = `EvO${++seq}`;
+      const body = JSON.stringify({
+        token: "unused",
+        team_id: null,
+        enterprise_id: GRID.id,
+        api_app_id: "A0WARMPATH",
+        event: { type, team_ids: teamIds, event_ts: "1800000000.000003" },
+        type: "event_callback",
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ enterprise_id: GRID.id, team_id: "T0GRID1", user_id: "UBOTGRID", is_bot: true, is_enterprise_install: false }],
+      });
+      expect((await sendSigned(`${baseUrl}/slack/events`, body, "application/json", { secret: SECRET })).status).toBe(200);
+      await vi.waitFor(() => expect(logs.some((l) => l.includes('"msg":"slack event handled"') && l.includes(`"eventId":"${eventId}"`))).toBe(true), { timeout: 15_000, interval: 10 });
+    }
+    const gilsClub = await address("T0GRID2");
+    await orgEvent("team_access_revoked", ["T0GRID2"]);
+    const mark = fake.mark();
+    await expect(adapter.port.sendDirect(gilsClub, "WGR2", hello)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/not installed in Slack workspace T0GRID2/) });
+    expect(dmsTo("WGR2", mark)).toEqual([]);
+    // The org's other workspace goes on, with the org's token.
+    await adapter.port.sendDirect(await address("T0GRID1"), "WGR1", hello);
+    expect(tokenOf(dmsTo("WGR1", mark)[0]!)).toBe(fake.tokensOf(GRID.id)[0]);
+    // The club and its members stay.
+    expect((await clubOf("T0GRID2")).id).toBe(gilsClub.clubId);
+    const [org] = await database.db.select().from(slackInstallations).where(eq(slackInstallations.installKey, GRID.id));
+    expect(org!.orgTeamIds).toEqual(["T0GRID1"]);
+    expect(org!.uninstalledAt).toBeNull();
+
+    await orgEvent("team_access_granted", ["T0GRID2"]);
+    const again = fake.mark();
+    await adapter.port.sendDirect(gilsClub, "WGR2", hello);
+    expect(dmsTo("WGR2", again)).toHaveLength(1);
+  });
+
   it("never logs a workspace's token", () => {
     const tokens = [...["T0ALPHA", "T0BETA", "T0GAMMA", "T0ROT", GRID.id].flatMap((key) => fake.tokensOf(key))];
     expect(tokens.length).toBeGreaterThan(6);

@@ -53,6 +53,12 @@ export interface SlackInstallationStore extends InstallationStore {
   findForTeam(teamId: string): Promise<InstallationStatus | undefined>;
   /** Records that a workspace of an org-wide install uses Warmpath, so its club's deliveries find the install. */
   rememberOrgTeam(enterpriseId: string, teamId: string): Promise<void>;
+  /**
+   * team_access_revoked: the org-wide install no longer reaches these workspaces of the org (taken
+   * out of one workspace, not the org). Their clubs' deliveries stop; the org's other workspaces go on.
+   * Returns the team ids that were served.
+   */
+  forgetOrgTeams(enterpriseId: string, teamIds: string[]): Promise<string[]>;
   /** app_uninstalled or tokens_revoked: the tokens go (Slack revoked them) and the row stays, marked. */
   markUninstalled(installKey: string, at: Date): Promise<boolean>;
 }
@@ -189,6 +195,20 @@ export function createInstallationStore(db: Db, cipher: TokenCipher, options: { 
         .update(slackInstallations)
         .set({ orgTeamIds: sql`array_append(${slackInstallations.orgTeamIds}, ${teamId})` })
         .where(and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true), sql`not (${arrayContains(slackInstallations.orgTeamIds, [teamId])})`));
+    },
+
+    async forgetOrgTeams(enterpriseId, teamIds) {
+      if (teamIds.length === 0) return [];
+      const [before] = await db
+        .select({ teams: slackInstallations.orgTeamIds })
+        .from(slackInstallations)
+        .where(and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true)));
+      const gone = sql.join(teamIds.map((team) => sql`${team}`), sql`, `);
+      await db
+        .update(slackInstallations)
+        .set({ orgTeamIds: sql`array(select team from unnest(${slackInstallations.orgTeamIds}) as team where team not in (${gone}))` })
+        .where(and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true)));
+      return (before?.teams ?? []).filter((team) => teamIds.includes(team));
     },
 
     async markUninstalled(installKey, at) {

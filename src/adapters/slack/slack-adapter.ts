@@ -10,6 +10,7 @@ import {
   type BlockAction,
   type ButtonAction,
   type AllMiddlewareArgs,
+  type AuthorizeSourceData,
   type Logger as BoltLogger,
   type Receiver,
   type RespondArguments,
@@ -159,6 +160,18 @@ interface RequestWorkspace {
  * Every request is acked first and answered through `respond()` once the core is done, so Slack's
  * 3-second limit holds whatever the database does.
  */
+/**
+ * An org app's events about which workspaces it reaches (team_access_granted / _revoked) concern the
+ * org's install, whatever workspace the envelope happens to name: they are authorized with it.
+ */
+function orgSourceOf(source: AuthorizeSourceData<boolean>, body: unknown): AuthorizeSourceData<boolean> {
+  const type = (body as { event?: { type?: unknown } } | undefined)?.event?.type;
+  if ((type === "team_access_revoked" || type === "team_access_granted") && source.enterpriseId) {
+    return { enterpriseId: source.enterpriseId, teamId: undefined, isEnterpriseInstall: true };
+  }
+  return source;
+}
+
 export async function createSlackAdapter(options: SlackAdapterOptions): Promise<SlackAdapter> {
   const { core, db, logger } = options;
   if (!options.botToken === !options.oauth) throw new AppError("SLACK.START", "Slack needs either a bot token (one workspace) or OAuth settings (distribution), not both.");
@@ -291,7 +304,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const app = single
     ? // botId and botUserId come from our own auth.test: with both given, Bolt makes no call of its own.
       new App({ token: options.botToken, botId: single.botId, botUserId: single.botUserId, receiver, logger: bolt, clientOptions: clientOptions(), convoStore: false })
-    : new App({ authorize: (source) => workspaces!.authorize(source), receiver, logger: bolt, clientOptions: clientOptions(), convoStore: false });
+    : new App({ authorize: (source, body) => workspaces!.authorize(orgSourceOf(source, body)), receiver, logger: bolt, clientOptions: clientOptions(), convoStore: false });
 
   app.error(async (error) => {
     logger.error("slack listener failed", { error });
@@ -524,6 +537,33 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
 
   app.event("app_uninstalled", async ({ body }) => {
     await uninstalled(body, "Warmpath was uninstalled");
+  });
+
+  /**
+   * An org-wide install was taken out of some workspaces of the org (not the whole org: that is
+   * app_uninstalled): those workspaces' clubs get nothing more, their data stays, and the org's
+   * other workspaces go on. When the org lets a workspace back in, its club carries on.
+   */
+  app.event("team_access_revoked", async ({ event, body }) => {
+    const enterpriseId = body.enterprise_id ?? body.authorizations?.[0]?.enterprise_id ?? undefined;
+    if (!enterpriseId) return;
+    if (!store) {
+      logger.warn(`Slack: Warmpath lost access to workspaces ${event.team_ids.join(", ")} of org ${enterpriseId}`);
+      return;
+    }
+    const served = await store.forgetOrgTeams(enterpriseId, event.team_ids);
+    for (const team of event.team_ids) workspaces!.forget(team);
+    logger.info("Slack: the org's install no longer reaches these workspaces; nothing more is sent there until they are let back in", { org: enterpriseId, teams: event.team_ids, served });
+  });
+
+  app.event("team_access_granted", async ({ event, body }) => {
+    const enterpriseId = body.enterprise_id ?? body.authorizations?.[0]?.enterprise_id ?? undefined;
+    if (!enterpriseId || !store) return;
+    for (const team of event.team_ids) {
+      await store.rememberOrgTeam(enterpriseId, team);
+      workspaces!.forget(team);
+    }
+    logger.info("Slack: the org's install reaches these workspaces (again)", { org: enterpriseId, teams: event.team_ids });
   });
 
   app.event("tokens_revoked", async ({ event, body }) => {

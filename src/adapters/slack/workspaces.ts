@@ -138,6 +138,8 @@ export function createWorkspaces(options: {
 
     forget(keyOrTeamId) {
       results.delete(keyOrTeamId);
+      // A workspace taken out of its org's install is remembered again when it is let back in.
+      knownOrgTeams.delete(keyOrTeamId);
       for (const [team, known] of sources) {
         if (team === keyOrTeamId || known.key === keyOrTeamId) {
           sources.delete(team);
