@@ -40,6 +40,11 @@ export const clubLinks = pgTable(
      * default. Per link, because a channel id means something on one platform only.
      */
     digestChannelId: text("digest_channel_id"),
+    /**
+     * Set while the platform says Warmpath can no longer reach the club there (a Slack workspace
+     * uninstalled the app); cleared when it is back. A club reachable nowhere runs no weekly jobs.
+     */
+    unreachableSince: tstz("unreachable_since"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("club_links_platform_external").on(t.platform, t.externalId), index("club_links_club").on(t.clubId)],

@@ -1,0 +1,1 @@
+ALTER TABLE "club_links" ADD COLUMN "unreachable_since" timestamp with time zone;
