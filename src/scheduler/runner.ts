@@ -3,12 +3,13 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { clubs } from "../db/schema/index.js";
 import { createClubStore } from "../db/store/club-store.js";
+import { isReachable } from "../db/store/clubs.js";
 import type { Clock } from "../core/types.js";
 import type { Logger } from "../util/logger.js";
 import { jobs, type RunnableJob } from "./jobs/index.js";
 import { DEFAULT_RETENTION, housekeeping, type RetentionSettings } from "./jobs/housekeeping.js";
 
-export type RunResult = { ran: true; sent: number } | { ran: false; reason: "claimed" | "no-club" };
+export type RunResult = { ran: true; sent: number } | { ran: false; reason: "claimed" | "no-club" | "unreachable" };
 
 /**
  * Runs one scheduled job for one club and slot, exactly once across every process: the claim row
@@ -34,6 +35,9 @@ export function createJobRunner(options: {
       const [club] = await tx.select().from(clubs).where(eq(clubs.id, clubId));
       if (!club) return { ran: false, reason: "no-club" };
       if (!(await store.scheduling.claimRun(job, slot, runnerId, now))) return { ran: false, reason: "claimed" };
+      // Uninstalled everywhere: the slot is claimed (done, not caught up later) and nothing is
+      // queued or recorded as sent. Housekeeping still runs: retention applies to such a club too.
+      if (job !== "housekeeping" && !(await isReachable(tx, clubId))) return { ran: false, reason: "unreachable" };
       let sent = 0;
       await runnable[job]({
         club,
@@ -49,6 +53,9 @@ export function createJobRunner(options: {
       });
       return { ran: true, sent };
     });
+    if (!result.ran && result.reason === "unreachable") {
+      options.logger.info("scheduled job skipped: the club is reachable on no platform (uninstalled)", { club: clubId, job, slot: slot.toISOString() });
+    }
     if (result.ran) {
       options.logger.info("scheduled job ran", { club: clubId, job, slot: slot.toISOString(), queued: result.sent });
       if (result.sent > 0) options.onOutboxWrite?.();

@@ -411,6 +411,16 @@ describe.each(backends)("Slack distribution (OAuth) on $name", (backend) => {
     expect((await clubOf("T0BETA")).id).toBe(beta.clubId);
     const [count] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from members where club_id = ${beta.clubId}`);
     expect(Number(count!.n)).toBe(2);
+    // Its weekly jobs stop (claimed and skipped, nothing queued); housekeeping still runs; Alpha's go on.
+    const runner = createJobRunner({ db: database.db, clock, logger });
+    const queued = async () => (await database.db.select().from(outbox).where(eq(outbox.clubId, beta.clubId))).length;
+    const before = await queued();
+    const slot = new Date(Date.parse(MIDWEEK) + 7 * 86_400_000);
+    expect(await runner.run(beta.clubId, "digest", slot)).toEqual({ ran: false, reason: "unreachable" });
+    expect(await runner.run(beta.clubId, "digest", slot)).toEqual({ ran: false, reason: "claimed" });
+    expect(await runner.run(beta.clubId, "housekeeping", slot)).toMatchObject({ ran: true });
+    expect(await runner.run(alpha.clubId, "digest", slot)).toMatchObject({ ran: true });
+    expect(await queued()).toBe(before);
   });
 
   it("a reinstall picks up where it left off: the same club and members, and deliveries with the new token", async () => {
@@ -429,6 +439,9 @@ describe.each(backends)("Slack distribution (OAuth) on $name", (backend) => {
     expect(String(welcomeBack!.body.text)).toContain("as you left them");
     const tokens = fake.tokensOf("T0BETA");
     expect(tokenOf(welcomeBack!)).toBe(tokens[tokens.length - 1]);
+    // Its weekly jobs run again.
+    const runner = createJobRunner({ db: database.db, clock, logger });
+    expect(await runner.run(before.clubId, "digest", new Date(Date.parse(MIDWEEK) + 14 * 86_400_000))).toMatchObject({ ran: true });
   });
 
   it("tokens_revoked for the bot stops sending to that workspace like an uninstall; user tokens alone change nothing", async () => {
@@ -549,11 +562,16 @@ describe.each(backends)("Slack distribution (OAuth) on $name", (backend) => {
     const [org] = await database.db.select().from(slackInstallations).where(eq(slackInstallations.installKey, GRID.id));
     expect(org!.orgTeamIds).toEqual(["T0GRID1"]);
     expect(org!.uninstalledAt).toBeNull();
+    const runner = createJobRunner({ db: database.db, clock, logger });
+    const slot = new Date(Date.parse(MIDWEEK) + 21 * 86_400_000);
+    expect(await runner.run(gilsClub.clubId, "digest", slot)).toEqual({ ran: false, reason: "unreachable" });
+    expect(await runner.run((await clubOf("T0GRID1")).id, "digest", slot)).toMatchObject({ ran: true });
 
     await orgEvent("team_access_granted", ["T0GRID2"]);
     const again = fake.mark();
     await adapter.port.sendDirect(gilsClub, "WGR2", hello);
     expect(dmsTo("WGR2", again)).toHaveLength(1);
+    expect(await runner.run(gilsClub.clubId, "digest", new Date(Date.parse(MIDWEEK) + 28 * 86_400_000))).toMatchObject({ ran: true });
   });
 
   it("never logs a workspace's token", () => {

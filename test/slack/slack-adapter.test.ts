@@ -5,7 +5,9 @@ import { createCore, type Core } from "../../src/core/core.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { outbox } from "../../src/db/schema/index.js";
 import { createDispatcher, type Dispatcher } from "../../src/outbox/dispatcher.js";
-import { createLogger } from "../../src/util/logger.js";
+import { createLogger, silentLogger } from "../../src/util/logger.js";
+import { findClub } from "../../src/db/store/clubs.js";
+import { createJobRunner } from "../../src/scheduler/runner.js";
 import { AppError } from "../../src/util/app-error.js";
 import { isoWeek } from "../../src/core/dates.js";
 import { MIDWEEK, runningClock } from "../support/clocks.js";
@@ -601,6 +603,17 @@ describe.each(backends)("the Slack adapter on $name", (backend) => {
     } finally {
       await socketAdapter.stop();
     }
+  });
+
+  it("app_uninstalled (single workspace): the club's weekly jobs stop until Warmpath starts again with a working token", async () => {
+    const clubId = (await findClub(database.db, { platform: "slack", externalId: TEAM }))!.id;
+    const runner = createJobRunner({ db: database.db, clock, logger: silentLogger });
+    await handled(await sendEvent({ type: "app_uninstalled" }));
+    const slot = new Date(Date.parse(MIDWEEK) + 7 * 86_400_000);
+    expect(await runner.run(clubId, "digest", slot)).toEqual({ ran: false, reason: "unreachable" });
+    // The operator reinstalls and restarts with the new token: the adapter's start-up check works again.
+    await createSlackAdapter({ botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl, command: "/jobclub", port: 0, host: "127.0.0.1", core, db: database.db, logger: silentLogger });
+    expect(await runner.run(clubId, "digest", new Date(slot.getTime() + 7 * 86_400_000))).toMatchObject({ ran: true });
   });
 
   it("answers /healthz while Slack and the database are up", async () => {

@@ -2,6 +2,7 @@ import { and, arrayContains, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/oauth";
 import type { Db } from "../../db/client.js";
 import { slackInstallations } from "../../db/schema/index.js";
+import { setReachable } from "../../db/store/clubs.js";
 import type { TokenCipher } from "./token-cipher.js";
 
 type Row = typeof slackInstallations.$inferSelect;
@@ -157,11 +158,16 @@ export function createInstallationStore(db: Db, cipher: TokenCipher, options: { 
           .where(and(eq(slackInstallations.installKey, key), isNull(slackInstallations.uninstalledAt), eq(slackInstallations.updatedAt, new Date(fetched))));
         return;
       }
-      // A new install or a reinstall: the same key, so the same row, club and members as before.
-      await db
-        .insert(slackInstallations)
-        .values({ installKey: key, ...values, installedAt: at })
-        .onConflictDoUpdate({ target: slackInstallations.installKey, set: { ...values, uninstalledAt: null } });
+      // A new install or a reinstall: the same key, so the same row, club and members as before,
+      // and the clubs it serves are reachable again (their weekly jobs run again).
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(slackInstallations)
+          .values({ installKey: key, ...values, installedAt: at })
+          .onConflictDoUpdate({ target: slackInstallations.installKey, set: { ...values, uninstalledAt: null } })
+          .returning({ orgTeamIds: slackInstallations.orgTeamIds });
+        await setReachable(tx, "slack", isEnterpriseInstall ? (row?.orgTeamIds ?? []) : [key], true, at);
+      });
     },
 
     async fetchInstallation(query: InstallationQuery<boolean>) {
@@ -195,29 +201,37 @@ export function createInstallationStore(db: Db, cipher: TokenCipher, options: { 
         .update(slackInstallations)
         .set({ orgTeamIds: sql`array_append(${slackInstallations.orgTeamIds}, ${teamId})` })
         .where(and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true), sql`not (${arrayContains(slackInstallations.orgTeamIds, [teamId])})`));
+      // A workspace using Warmpath is reachable (again, if the org had taken it out).
+      await setReachable(db, "slack", [teamId], true, now());
     },
 
     async forgetOrgTeams(enterpriseId, teamIds) {
       if (teamIds.length === 0) return [];
-      const [before] = await db
-        .select({ teams: slackInstallations.orgTeamIds })
-        .from(slackInstallations)
-        .where(and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true)));
-      const gone = sql.join(teamIds.map((team) => sql`${team}`), sql`, `);
-      await db
-        .update(slackInstallations)
-        .set({ orgTeamIds: sql`array(select team from unnest(${slackInstallations.orgTeamIds}) as team where team not in (${gone}))` })
-        .where(and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true)));
-      return (before?.teams ?? []).filter((team) => teamIds.includes(team));
+      return db.transaction(async (tx) => {
+        const ofOrg = and(eq(slackInstallations.installKey, enterpriseId), eq(slackInstallations.isEnterpriseInstall, true));
+        const [before] = await tx.select({ teams: slackInstallations.orgTeamIds }).from(slackInstallations).where(ofOrg).for("update");
+        const gone = sql.join(teamIds.map((team) => sql`${team}`), sql`, `);
+        await tx
+          .update(slackInstallations)
+          .set({ orgTeamIds: sql`array(select team from unnest(${slackInstallations.orgTeamIds}) as team where team not in (${gone}))` })
+          .where(ofOrg);
+        const served = (before?.teams ?? []).filter((team) => teamIds.includes(team));
+        await setReachable(tx, "slack", served, false, now());
+        return served;
+      });
     },
 
     async markUninstalled(installKey, at) {
-      const marked = await db
-        .update(slackInstallations)
-        .set({ uninstalledAt: at, updatedAt: at, botToken: null, botRefreshToken: null, botTokenExpiresAt: null, userToken: null, userRefreshToken: null, userTokenExpiresAt: null })
-        .where(and(eq(slackInstallations.installKey, installKey), isNull(slackInstallations.uninstalledAt)))
-        .returning({ id: slackInstallations.id });
-      return marked.length > 0;
+      // The clubs it served are reachable nowhere through it now: their weekly jobs stop.
+      return db.transaction(async (tx) => {
+        const marked = await tx
+          .update(slackInstallations)
+          .set({ uninstalledAt: at, updatedAt: at, botToken: null, botRefreshToken: null, botTokenExpiresAt: null, userToken: null, userRefreshToken: null, userTokenExpiresAt: null })
+          .where(and(eq(slackInstallations.installKey, installKey), isNull(slackInstallations.uninstalledAt)))
+          .returning({ orgWide: slackInstallations.isEnterpriseInstall, orgTeamIds: slackInstallations.orgTeamIds });
+        if (marked[0]) await setReachable(tx, "slack", marked[0].orgWide ? marked[0].orgTeamIds : [installKey], false, at);
+        return marked.length > 0;
+      });
     },
   };
 }

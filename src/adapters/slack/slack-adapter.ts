@@ -19,7 +19,7 @@ import {
 import type { Core } from "../../core/core.js";
 import type { Actor, ClubRef, Reply } from "../../core/types.js";
 import type { Db } from "../../db/client.js";
-import { findClub } from "../../db/store/clubs.js";
+import { findClub, setReachable } from "../../db/store/clubs.js";
 import { enqueueForClub } from "../../db/store/outbox.js";
 import { DeliveryError } from "../../outbox/port.js";
 import { AppError } from "../../util/app-error.js";
@@ -209,6 +209,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     }
     if (!auth.user_id || !auth.team_id) throw new AppError("SLACK.START", "Slack's auth.test did not name the bot user and workspace: is SLACK_BOT_TOKEN a bot token (xoxb-...)?");
     single = { client: new webApi.WebClient(options.botToken, clientOptions()), teamId: auth.team_id, teamName: auth.team ?? auth.team_id, botUserId: auth.user_id, botId: auth.bot_id ?? "" };
+    // The token works: a workspace marked uninstalled before (and given a new token since) is back.
+    await setReachable(db, "slack", [auth.team_id], true, core.clock.now());
   } else {
     const oauth = options.oauth!;
     installer = new InstallProvider({
@@ -527,6 +529,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     const key = installKeyOf({ isEnterpriseInstall: orgWide, enterpriseId: auth?.enterprise_id ?? body.enterprise_id, teamId: auth?.team_id ?? body.team_id });
     if (!key) return;
     if (!store) {
+      await setReachable(db, "slack", [key], false, core.clock.now());
       logger.warn(`Slack: ${why} in workspace ${key}; SLACK_BOT_TOKEN no longer works there. Reinstall the app and update SLACK_BOT_TOKEN.`);
       return;
     }

@@ -1,4 +1,4 @@
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { preparedFor } from "../prepared.js";
 import { clubLinks, clubs, goals, members, platformUsers } from "../schema/index.js";
@@ -36,6 +36,30 @@ export async function findClub(db: Db, ref: Pick<ClubRef, "platform" | "external
   return rows[0]?.club;
 }
 
+/**
+ * The platform says Warmpath can no longer reach these clubs there (a Slack workspace removed the
+ * app), or can again (a reinstall). Returns how many links changed.
+ */
+export async function setReachable(db: Db, platform: ClubRef["platform"], externalIds: string[], reachable: boolean, at: Date): Promise<number> {
+  if (externalIds.length === 0) return 0;
+  const changed = await db
+    .update(clubLinks)
+    .set({ unreachableSince: reachable ? null : at })
+    .where(and(eq(clubLinks.platform, platform), inArray(clubLinks.externalId, externalIds), reachable ? isNotNull(clubLinks.unreachableSince) : isNull(clubLinks.unreachableSince)))
+    .returning({ id: clubLinks.id });
+  return changed.length;
+}
+
+/** Whether the club can be reached on some platform: a club reachable nowhere runs no weekly jobs. */
+export async function isReachable(db: Db, clubId: number): Promise<boolean> {
+  const [link] = await db
+    .select({ id: clubLinks.id })
+    .from(clubLinks)
+    .where(and(eq(clubLinks.clubId, clubId), isNull(clubLinks.unreachableSince)))
+    .limit(1);
+  return link !== undefined;
+}
+
 const clubAndMember = preparedFor((db) =>
   db
     .select({ club: clubs, member: members })
@@ -65,9 +89,22 @@ export async function findClubAndMember(
   return row ? { club: row.club, member: row.member ?? undefined } : undefined;
 }
 
+/** A goal as the statement below sends it: id, text, iso_week, done, done_at, created_at (timestamps as JSON text). */
+type GoalCells = [id: number, text: string, isoWeek: string, done: boolean, doneAt: string | null, createdAt: string];
+
 const clubMemberAndGoals = preparedFor((db) =>
   db
-    .select({ club: clubs, member: members, goal: goals })
+    .select({
+      club: clubs,
+      member: members,
+      // The goals in one JSON array on the one row, rather than a row per goal repeating the club and
+      // the member: a third of the values to send, parse and map.
+      goals: sql<GoalCells[] | string | null>`(
+        select json_agg(json_build_array(${goals.id}, ${goals.text}, ${goals.isoWeek}, ${goals.done}, ${goals.doneAt}, ${goals.createdAt}) order by ${asc(goals.createdAt)}, ${asc(goals.id)})
+        from ${goals}
+        where ${and(eq(goals.clubId, clubs.id), eq(goals.memberId, members.id), or(eq(goals.isoWeek, sql.placeholder("week1")), eq(goals.isoWeek, sql.placeholder("week2"))))}
+      )`,
+    })
     .from(clubLinks)
     .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
     .leftJoin(
@@ -75,18 +112,14 @@ const clubMemberAndGoals = preparedFor((db) =>
       and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, sql.placeholder("platform")), eq(platformUsers.platformUserId, sql.placeholder("platformUserId"))),
     )
     .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
-    .leftJoin(
-      goals,
-      and(eq(goals.clubId, clubs.id), eq(goals.memberId, members.id), or(eq(goals.isoWeek, sql.placeholder("week1")), eq(goals.isoWeek, sql.placeholder("week2")))),
-    )
     .where(and(eq(clubLinks.platform, sql.placeholder("platform")), eq(clubLinks.externalId, sql.placeholder("externalId"))))
-    .orderBy(asc(goals.createdAt), asc(goals.id))
+    .limit(1)
     .prepare("warmpath_club_member_goals"),
 );
 
 /**
- * findClubAndMember, with the member's goals of one or two ISO weeks in the same round trip (a row
- * per goal): `goal list` and the App Home answer from one statement.
+ * findClubAndMember, with the member's goals of one or two ISO weeks in the same round trip (in the
+ * order they were set): `goal list` and the App Home answer from one statement.
  */
 export async function findClubMemberAndGoals(
   db: Db,
@@ -94,11 +127,24 @@ export async function findClubMemberAndGoals(
   platformUserId: string,
   weeks: readonly [string, string],
 ): Promise<{ club: ClubRow; member: MemberRow | undefined; goals: KnownGoals | undefined } | undefined> {
-  const rows = await clubMemberAndGoals(db).execute({ platform: ref.platform, externalId: ref.externalId, platformUserId, week1: weeks[0], week2: weeks[1] });
-  const first = rows[0];
-  if (!first) return undefined;
-  const member = first.member ?? undefined;
-  const found: GoalRow[] = [];
-  for (const row of rows) if (row.goal) found.push(row.goal);
-  return { club: first.club, member, goals: member ? { memberId: member.id, weeks, rows: found } : undefined };
+  const [row] = await clubMemberAndGoals(db).execute({ platform: ref.platform, externalId: ref.externalId, platformUserId, week1: weeks[0], week2: weeks[1] });
+  if (!row) return undefined;
+  const member = row.member ?? undefined;
+  if (!member) return { club: row.club, member, goals: undefined };
+  // node-postgres and PGlite both parse json; a driver that doesn't hands over the text.
+  const cells: GoalCells[] = typeof row.goals === "string" ? (JSON.parse(row.goals) as GoalCells[]) : (row.goals ?? []);
+  const found = cells.map(
+    ([id, text, isoWeek, done, doneAt, createdAt]): GoalRow => ({
+      id,
+      clubId: row.club.id,
+      memberId: member.id,
+      text,
+      isoWeek,
+      done,
+      // As drizzle reads a timestamptz: a Date to the millisecond.
+      doneAt: doneAt === null ? null : new Date(doneAt),
+      createdAt: new Date(createdAt),
+    }),
+  );
+  return { club: row.club, member, goals: { memberId: member.id, weeks, rows: found } };
 }
