@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.js";
-import { ensureClub, findClub, findClubAndMember, findClubMemberAndGoals } from "../db/store/clubs.js";
+import { ensureClub, findClub, findClubAndMember, findClubMemberAndGoals, setReachable } from "../db/store/clubs.js";
 import { createClubStore, type ClubRow, type ClubStore, type MemberRow } from "../db/store/club-store.js";
 import type { KnownGoals } from "../db/store/plans.js";
 import type { Logger } from "../util/logger.js";
@@ -304,7 +304,15 @@ export function createCore(options: CoreOptions) {
     return companies.map((c) => c.name);
   }
 
-  return { handle, completeCompanies, isMember, idle, inFlight: () => inFlight, registry, clock };
+  /**
+   * The platform says whether Warmpath can reach these clubs there (a bot removed from a server, or
+   * back in it). A club reachable on no platform runs no weekly jobs; its data stays.
+   */
+  async function setClubsReachable(platform: ClubRef["platform"], externalIds: string[], reachable: boolean): Promise<number> {
+    return setReachable(options.db, platform, externalIds, reachable, clock.now());
+  }
+
+  return { handle, completeCompanies, isMember, idle, inFlight: () => inFlight, registry, clock, setClubsReachable };
 }
 
 export type Core = ReturnType<typeof createCore>;

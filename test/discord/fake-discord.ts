@@ -910,6 +910,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       return user;
     },
 
+    /** The bot is removed from a server (kicked): Discord dispatches GUILD_DELETE without `unavailable`. */
+    removeBot(guild: FakeGuild) {
+      guild.bot = false;
+      dispatch("GUILD_DELETE", { id: guild.id });
+    },
+    /** The bot is added to a server (again): GUILD_CREATE with the whole server. */
+    addBot(guild: FakeGuild) {
+      guild.bot = true;
+      dispatch("GUILD_CREATE", guildObject(guild));
+    },
     removeMember(guild: FakeGuild, user: FakeUser) {
       guild.members.delete(user.id);
     },

@@ -73,6 +73,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   client.on(Events.Warn, (message) => logger.warn("discord warning", { message }));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn("discord gateway disconnected", { shard: shardId, code: event.code }));
   client.on(Events.ShardResume, (shardId) => logger.info("discord gateway resumed", { shard: shardId }));
+  // Removed from a server (kicked, or the server deleted; an outage is GuildUnavailable instead): its
+  // club gets no more weekly jobs and keeps its data. Back in it (and at every start, for each
+  // server the bot is in), it is reachable again.
+  const reachable = (guildId: string, yes: boolean) =>
+    void core
+      .setClubsReachable("discord", [guildId], yes)
+      .then((changed) => changed > 0 && logger.info(yes ? "discord: back in a server; its club's weekly jobs run again" : "discord: removed from a server; its club's weekly jobs stop, its data stays", { guild: guildId }))
+      .catch((error: unknown) => logger.error("discord: could not record a server's membership", { guild: guildId, error: describeError(error) }));
+  client.on(Events.GuildDelete, (guild) => reachable(guild.id, false));
+  client.on(Events.GuildCreate, (guild) => reachable(guild.id, true));
   client.rest.on(RESTEvents.RateLimited, (info) => logger.info("discord rate limit: waiting", { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
   // The interaction as Discord sent it, the payload HTTP mode receives too: one handler serves both.
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: APIInteraction) => {
@@ -89,6 +99,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.login(options.token);
       await ready;
       logger.info("discord connected", { bot: client.user?.tag, servers: client.guilds.cache.size });
+      // The servers the bot is in now: clubs marked removed while no process was connected come back.
+      await core.setClubsReachable("discord", [...client.guilds.cache.keys()], true).catch((error: unknown) => logger.error("discord: could not record the servers it is in", { error: describeError(error) }));
       if (client.guilds.cache.size === 0) logger.warn(`discord: the bot is in no server yet; invite it with ${inviteUrl(options.applicationId)}`);
       if (options.registerCommands === false) return;
       try {
