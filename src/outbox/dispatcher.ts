@@ -404,11 +404,16 @@ export function createDispatcher(options: DispatcherOptions) {
     /** Rows waiting in lanes, per club. */
     const waiting = new Map<number, number>();
     let queued = 0;
-    let roomMade: (() => void) | undefined;
+    // Set when a lane makes room or ends, or new rows are queued (wake): the pass claims again. A
+    // flag as well as a waiter, so a signal that comes while a claim is under way is not lost.
+    let signalled = false;
+    let waiter: (() => void) | undefined;
     const makeRoom = () => {
-      roomMade?.();
-      roomMade = undefined;
+      signalled = true;
+      waiter?.();
+      waiter = undefined;
     };
+    nudge = makeRoom;
 
     const dequeued = (item: Queued) => {
       queued--;
@@ -418,8 +423,31 @@ export function createDispatcher(options: DispatcherOptions) {
       if (left === clubShare - 1 || queued === queuedLimit - 1) makeRoom();
     };
 
+    /** The first error a lane met (the database gone, say): the pass stops claiming and reports it. */
+    let broken: { error: unknown } | undefined;
+
+    /**
+     * Sends a lane's rows until it is empty. On an error (not a delivery's: those are settled) the
+     * lane stops; the rows it held stay claimed until their lease runs out, then go again.
+     */
     async function work(lane: Lane): Promise<void> {
       const key = laneKey(lane.ref);
+      try {
+        await sendLane(lane, key);
+      } catch (error) {
+        broken ??= { error };
+        lane.queue.splice(0).forEach(dequeued);
+      }
+      if (lane.queue.length > 0 && !broken) {
+        // Rows joined the lane as it finished (between its last look and now): it goes on.
+        lane.worker = work(lane);
+        return;
+      }
+      lanes.delete(key);
+      makeRoom();
+    }
+
+    async function sendLane(lane: Lane, key: string): Promise<void> {
       const port = ports.get(lane.ref.platform)!;
       let settling: Promise<void> = Promise.resolve();
       for (;;) {
@@ -463,45 +491,57 @@ export function createDispatcher(options: DispatcherOptions) {
         handled++;
         settling = settle(item.row, failure, lane.ref);
       }
-      lanes.delete(key);
-      makeRoom();
     }
 
-    for (;;) {
-      const room = Math.min(batchSize, queuedLimit - queued);
-      const busyClubs = [...waiting].filter(([, count]) => count >= clubShare).map(([club]) => club);
-      const batch = room > 0 && !halting ? await claim(room, busyClubs) : [];
-      const claimedAt = performance.now();
-      for (const row of batch) {
-        let route: Route;
-        try {
-          route = await routeOf(row);
-        } catch (error) {
-          handled++;
-          await settle(row, error ?? new Error("delivery failed"), undefined);
-          continue;
+    /** Claims due rows into their lanes as the lanes make room, until nothing is due and the lanes are empty. */
+    async function claimIntoLanes(): Promise<void> {
+      for (;;) {
+        if (broken) return;
+        signalled = false;
+        const room = Math.min(batchSize, queuedLimit - queued);
+        const busyClubs = [...waiting].filter(([, count]) => count >= clubShare).map(([club]) => club);
+        const batch = room > 0 && !halting ? await claim(room, busyClubs) : [];
+        const claimedAt = performance.now();
+        for (const row of batch) {
+          let route: Route;
+          try {
+            route = await routeOf(row);
+          } catch (error) {
+            handled++;
+            await settle(row, error ?? new Error("delivery failed"), undefined);
+            continue;
+          }
+          const key = laneKey(route.lane);
+          let lane = lanes.get(key);
+          if (!lane) lanes.set(key, (lane = { ref: route.lane, queue: [] }));
+          lane.queue.push({ row, route, leasedAt: claimedAt });
+          queued++;
+          waiting.set(row.clubId, (waiting.get(row.clubId) ?? 0) + 1);
+          lane.worker ??= work(lane);
         }
-        const key = laneKey(route.lane);
-        let lane = lanes.get(key);
-        if (!lane) lanes.set(key, (lane = { ref: route.lane, queue: [] }));
-        lane.queue.push({ row, route, leasedAt: claimedAt });
-        queued++;
-        waiting.set(row.clubId, (waiting.get(row.clubId) ?? 0) + 1);
-        lane.worker ??= work(lane);
+        if (batch.length > 0) continue;
+        if (lanes.size === 0) break;
+        if (signalled) continue;
+        // Nothing more to claim now: wait until a lane makes room or ends, new rows are queued
+        // (wake), or the poll interval passes (rows fall due).
+        await new Promise<void>((resolve) => {
+          const poll = setTimeout(resolve, pollMs);
+          waiter = () => {
+            clearTimeout(poll);
+            resolve();
+          };
+        });
       }
-      if (batch.length > 0) continue;
-      if (lanes.size === 0) break;
-      // Nothing more to claim now: wait until a lane makes room or ends, new rows are queued
-      // (wake), or the poll interval passes (rows fall due).
-      await new Promise<void>((resolve) => {
-        const poll = setTimeout(resolve, pollMs);
-        roomMade = nudge = () => {
-          clearTimeout(poll);
-          resolve();
-        };
-      });
+    }
+
+    try {
+      await claimIntoLanes();
+    } finally {
+      // A pass ends with its lanes: none keeps sending behind a pass that has ended.
+      while (lanes.size > 0) await Promise.all([...lanes.values()].map((lane) => lane.worker ?? Promise.resolve()));
       nudge = undefined;
     }
+    if (broken) throw broken.error;
     forgetQuietLanes();
     return handled;
   }

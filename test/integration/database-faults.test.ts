@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, queryRows, type Database } from "../../src/db/client.js";
 import { createHealthCheck, startHealthServer } from "../../src/http/health.js";
 import { createScratchDatabase } from "../support/databases.js";
-import { CLUB_A, createHarness, type Harness } from "../support/harness.js";
+import { CLUB_A, createHarness, recordingPort, type Harness } from "../support/harness.js";
 import { startTcpProxy } from "../support/tcp-proxy.js";
+import { createDispatcher } from "../../src/outbox/dispatcher.js";
+import type { MessengerPort } from "../../src/outbox/port.js";
 import { createLogger } from "../../src/util/logger.js";
 import { createJobRunner } from "../../src/scheduler/runner.js";
 import { createScheduler } from "../../src/scheduler/scheduler.js";
@@ -151,6 +153,45 @@ describe.runIf(baseUrl)("when Postgres goes away", () => {
       expect(await goalCount(database, "During 1")).toBe(0);
       expect(await goalCount(database, "Before the outage")).toBe(1);
       expect(await goalCount(database, "After the outage")).toBe(1);
+    });
+
+    it("an outbox pass whose database goes away mid-delivery reports it, and what it held goes out once it is back", async () => {
+      const logger = createLogger({ level: "silent" });
+      await ask(h, "bob", "join");
+      const port = recordingPort();
+      let release!: () => void;
+      let entered!: () => void;
+      const inFlight = new Promise<void>((resolve) => (entered = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const held: MessengerPort = {
+        ...port,
+        async sendDirect(club, userId, reply) {
+          entered();
+          await gate;
+          return port.sendDirect(club, userId, reply);
+        },
+      };
+      const dispatcher = createDispatcher({ db: database.db, ports: [held], logger, clock: h.clock, leaseMs: 1_000 });
+      for (const i of [1, 2, 3]) expect((await ask(h, "ana", `thanks @bob for tip ${i}`)).tone).toBe("success");
+      const pass = dispatcher.runOnce();
+      await inFlight;
+      proxy.down();
+      release();
+      // The pass ends with the database's error (no rejection left unhandled), after the delivery in flight.
+      await expect(pass).rejects.toThrow();
+      proxy.up();
+      await expect.poll(async () => (await getHealth(health.port)).status, { timeout: 10_000 }).toBe(200);
+      // Once the leases run out, everything goes; only the message in flight at the outage may repeat.
+      await expect
+        .poll(async () => {
+          await dispatcher.drain();
+          return new Set(port.deliveries.map((d) => d.reply.text)).size;
+        }, { timeout: 15_000, interval: 300 })
+        .toBe(3);
+      expect(port.deliveries.length).toBeLessThanOrEqual(4);
+      const statuses = await queryRows<{ status: string }>(database.db, sql`select status from outbox where dedupe_key is null or dedupe_key not like 'digest:%'`);
+      expect(statuses.every((r) => r.status === "sent")).toBe(true);
+      await dispatcher.stop();
     });
 
     it("a scheduled run that falls due while the database is away runs once it is back", async () => {
