@@ -228,6 +228,26 @@ describe.each(backends)("outbox resilience on $name", (backend) => {
     expect((await rows(database)).map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 6 }, () => ["sent", 1]));
   });
 
+  it("one club's big fan-out does not make another club's messages on the same lane wait for all of it", async () => {
+    const CLUB_B: ClubRef = { platform: "console", externalId: "club-b", name: "Club B" };
+    await h.invoke({ club: CLUB_B, actor: { platformUserId: "dee", displayName: "Dee" }, via: "text", text: "join" });
+    const clubB = (await findClub(database.db, CLUB_B))!.id;
+    const dee = await memberId(clubB, "dee");
+    // Paced (as platforms are), so a backlog builds up in the lane.
+    const port = { ...countingPort(), deliveriesPerSecond: 20 };
+    const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock, batchSize: 10 });
+    // Club A's 60 messages are queued before club B's 3, and both clubs share the console's one lane.
+    await enqueue(clubA, Array.from({ length: 60 }, (_, i) => direct(bob, `fan-out ${i}`)));
+    await enqueue(clubB, [1, 2, 3].map((i) => direct(dee, `club b ${i}`)));
+    await dispatcher.drain();
+    const texts = port.deliveries.map((d) => d.reply.text);
+    expect(texts).toHaveLength(63);
+    // Club A has at most half a batch waiting at a time, so club B's rows are claimed past the rest of it.
+    const lastOfB = texts.lastIndexOf("club b 3");
+    expect(texts.slice(0, lastOfB).filter((t) => t.startsWith("fan-out")).length).toBeLessThanOrEqual(20);
+    expect(texts.filter((t) => t.startsWith("club b"))).toEqual(["club b 1", "club b 2", "club b 3"]);
+  });
+
   it("a message to a platform account goes through the port's sendDirect, and its dedupe key makes a repeat a no-op", async () => {
     const port = countingPort();
     const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock });
