@@ -28,7 +28,8 @@ export const members = pgTable(
     createdAt: createdAt(),
     updatedAt: tstz("updated_at").notNull(),
   },
-  (t) => [index("members_club").on(t.clubId), uniqueIndex("members_club_id").on(t.clubId, t.id)],
+  // (club_id, id) serves every lookup by club too: no index on club_id alone to keep up on each write.
+  (t) => [uniqueIndex("members_club_id").on(t.clubId, t.id)],
 );
 
 /** A column pointing at a member; its foreign key is `clubMemberKey`, declared with the table. */

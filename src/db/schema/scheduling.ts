@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { clubColumn } from "./clubs.js";
 import { clubMemberKey, memberColumn } from "./members.js";
 import { createdAt, id, tstz } from "./_helpers.js";
@@ -45,7 +45,7 @@ export const clubOrganisers = pgTable(
 export const matchSuggestions = pgTable(
   "match_suggestions",
   {
-    id: id(),
+    id: integer("id").generatedAlwaysAsIdentity(),
     clubId: clubColumn(),
     /** Member ids and a company id without foreign keys (see above). */
     memberId: integer("member_id").notNull(),
@@ -57,5 +57,7 @@ export const matchSuggestions = pgTable(
     kind: text("kind", { enum: ["path", "team-up"] }).notNull().default("path"),
     createdAt: createdAt(),
   },
-  (t) => [index("match_suggestions_club_created").on(t.clubId, t.createdAt)],
+  // The primary key is the index the reads use (the repeat window: by club, then time), so each of
+  // a weekly run's rows updates one index, not a key on id besides.
+  (t) => [primaryKey({ name: "match_suggestions_pkey", columns: [t.clubId, t.createdAt, t.id] })],
 );
