@@ -165,6 +165,20 @@ export function openDatabase(
     : openPglite({ dataDir: config.dataDir });
 }
 
+/**
+ * Starts a statement and lets it reach the database before going on, so the database runs it while
+ * this process does other work; the caller awaits `answer` when it needs it. Its failure waits for
+ * that await (where the transaction fails) instead of being reported as unhandled in between.
+ * One statement at a time on a transaction: send the next after this one's answer (node-postgres
+ * deprecates queueing a query on a client that is busy with another).
+ */
+export async function started<T>(statement: Promise<T>): Promise<{ answer: Promise<T> }> {
+  statement.catch(() => undefined);
+  // The statement reaches the driver a few promise jobs later; one turn of the event loop covers them.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return { answer: statement };
+}
+
 /** Rows of a raw query, whichever driver ran it. */
 export async function queryRows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await db.execute(query)) as { rows: T[] };

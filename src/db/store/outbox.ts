@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../client.js";
+import { queryRows, started, type Db } from "../client.js";
 import { outbox } from "../schema/index.js";
 import { membersOf, type OutboundMessage } from "../../core/outbound.js";
 import type { ClubRef } from "../../core/types.js";
@@ -21,28 +21,34 @@ export function outboxStore(db: Db, clubId: number) {
     /**
      * Queues many messages (a 100,000-member fan-out) in one statement per few thousand, in their
      * order; returns how many were new. The rows travel as one JSON parameter that the database
-     * takes apart, instead of seven parameters a row built by the query builder.
+     * takes apart ([payload, member ids, dedupe key] each), instead of seven parameters a row built
+     * by the query builder; the next statement's JSON is written while the database inserts the
+     * last one's rows.
      */
     async enqueueMany(messages: OutboundMessage[], now: Date): Promise<number> {
       let queued = 0;
+      let inserting: { answer: Promise<Array<{ n: number }>> } | undefined;
       for (let i = 0; i < messages.length; i += ENQUEUE_BATCH) {
         const rows = messages.slice(i, i + ENQUEUE_BATCH).map((message) => {
           const { dedupeKey, ...payload } = message;
-          return { p: payload, m: `{${membersOf(message).join(",")}}`, k: dedupeKey ?? null };
+          return [payload, `{${membersOf(message).join(",")}}`, dedupeKey ?? null];
         });
-        const [added] = await queryRows<{ n: number }>(
+        const json = JSON.stringify(rows);
+        if (inserting) queued += Number((await inserting.answer)[0]?.n ?? 0);
+        const insert = queryRows<{ n: number }>(
           db,
           sql`with added as (
                 insert into ${outbox} (club_id, payload, member_ids, dedupe_key, next_attempt_at, created_at)
-                select ${clubId}, r.row -> 'p', (r.row ->> 'm')::int[], r.row ->> 'k', ${now}, ${now}
-                from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as r(row, n)
+                select ${clubId}, r.row -> 0, (r.row ->> 1)::int[], r.row ->> 2, ${now}, ${now}
+                from jsonb_array_elements(${json}::jsonb) with ordinality as r(row, n)
                 order by r.n
                 on conflict do nothing
                 returning 1)
               select count(*)::int as n from added`,
         );
-        queued += Number(added?.n ?? 0);
+        inserting = i + ENQUEUE_BATCH < messages.length ? await started(insert) : { answer: insert };
       }
+      if (inserting) queued += Number((await inserting.answer)[0]?.n ?? 0);
       return queued;
     },
   };

@@ -41,6 +41,13 @@ export async function inSlices<T>(ids: number[], query: (slice: number[]) => Pro
   return rows;
 }
 
+/** A suggestion to record: the member, the helper (or buddy, for a team-up) and the company. */
+export interface SuggestionRow {
+  memberId: number;
+  helperId: number;
+  companyId: number;
+}
+
 /** Team-up (accountability buddy) suggestions share match_suggestions with warm paths. */
 const isTeamUp = eq(matchSuggestions.kind, "team-up");
 
@@ -366,16 +373,17 @@ export function schedulingStore(db: Db, clubId: number) {
     },
 
     /**
-     * Records suggestions sent: warm paths (`helperId` the helper) count towards the helper's weekly
-     * cap; team-ups (`helperId` the buddy) don't.
+     * Records suggestions sent, warm paths then team-ups, in one statement: paths (`helperId` the
+     * helper) count towards the helper's weekly cap; team-ups (`helperId` the buddy) don't.
      */
-    async recordSuggestions(rows: Array<{ memberId: number; helperId: number; companyId: number }>, isoWeek: string, now: Date, kind: "path" | "team-up" = "path"): Promise<void> {
+    async recordSuggestions(paths: SuggestionRow[], teamUps: SuggestionRow[], isoWeek: string, now: Date): Promise<void> {
+      const rows = teamUps.length === 0 ? paths : paths.length === 0 ? teamUps : [...paths, ...teamUps];
       if (rows.length === 0) return;
       // Three array parameters instead of a parameter per value: tens of thousands of rows in one
       // statement, in their order (a member's best first).
       await db.execute(sql`
         insert into ${matchSuggestions} (club_id, member_id, helper_id, company_id, iso_week, kind, created_at)
-        select ${clubId}, m, h, c, ${isoWeek}, ${kind}, ${now}
+        select ${clubId}, m, h, c, ${isoWeek}, case when n <= ${paths.length} then 'path' else 'team-up' end, ${now}
         from unnest(${intArray(rows.map((r) => r.memberId))}, ${intArray(rows.map((r) => r.helperId))}, ${intArray(rows.map((r) => r.companyId))}) with ordinality as t(m, h, c, n)
         order by n`);
     },

@@ -54,6 +54,25 @@ export async function sendPrompts<M extends Pick<MemberRow, "id" | "nudges" | "u
   /** Other members a member's message names (so forget-me finds it). */
   aboutOf: (member: M) => number[] = () => [],
 ): Promise<{ queued: number; prompted: number[] }> {
+  return queuePrompts(ctx, promptMessages(members, build, key, aboutOf));
+}
+
+/** Prompts to send, written out (sendPrompts in two steps, for a job with other work in between). */
+export interface Prompts {
+  messages: OutboundMessage[];
+  /** Who gets the prompt itself. */
+  prompted: number[];
+  /** Who gets the "still want these?" question instead. */
+  asked: number[];
+}
+
+/** The messages of sendPrompts, not yet queued. */
+export function promptMessages<M extends Pick<MemberRow, "id" | "nudges" | "unansweredPrompts">>(
+  members: M[],
+  build: (member: M) => DirectContent | undefined,
+  key: string,
+  aboutOf: (member: M) => number[] = () => [],
+): Prompts {
   const messages: OutboundMessage[] = [];
   const prompted: number[] = [];
   const asked: number[] = [];
@@ -70,6 +89,11 @@ export async function sendPrompts<M extends Pick<MemberRow, "id" | "nudges" | "u
     messages.push({ kind: "direct", to: member.id, ...content, dedupeKey: `${key}:${member.id}`, about: aboutOf(member) });
     prompted.push(member.id);
   }
+  return { messages, prompted, asked };
+}
+
+/** Queues prompts written by promptMessages and counts them. */
+export async function queuePrompts(ctx: JobContext, { messages, prompted, asked }: Prompts): Promise<{ queued: number; prompted: number[] }> {
   await ctx.sendMany(messages);
   await ctx.store.scheduling.countPrompts(prompted);
   await ctx.store.scheduling.countPrompts(asked, "asked");

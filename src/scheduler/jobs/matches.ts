@@ -1,7 +1,8 @@
 import { isoWeek } from "../../core/dates.js";
 import { computeMatches, type MatchesNote } from "../../core/services/matching.js";
 import type { DirectContent } from "../../core/outbound.js";
-import { byMember, promptFate, sendPrompts, type Job } from "./job.js";
+import { started } from "../../db/client.js";
+import { byMember, promptFate, promptMessages, queuePrompts, type Job } from "./job.js";
 
 const WEEK = 7 * 86_400_000;
 /**
@@ -19,18 +20,19 @@ export const SUGGESTIONS_PER_MEMBER = 3;
  *
  * Built for clubs of 100,000 members in one transaction: the inputs are read packed (ids, no
  * names), names are read only for what is sent, and each message is queued as its lists of ids and
- * names, written out when delivered.
+ * names, written out when delivered. The database records the suggestions while the messages are
+ * being written.
  */
 export const matches: Job = async (ctx) => {
   if (!ctx.club.nudgesEnabled) return 0;
   const s = ctx.store.scheduling;
   const week = isoWeek(ctx.slot, ctx.club.timezone);
+  const repeatWindow = new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK);
   const { seekers, members } = await s.matchSeekers(ctx.now);
   if (seekers.length === 0) return 0;
   const recipients = new Set(members.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
   const ties = await s.helperTies(ctx.now);
   const lastHelped = await s.lastHelped();
-  const repeatWindow = new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK);
   await s.pruneSuggestions(repeatWindow);
   const { skipPairs, skipTeamUps, helperLoad } = await s.matchHistory(repeatWindow, week);
   const { suggestions, buddies } = computeMatches({
@@ -63,10 +65,23 @@ export const matches: Job = async (ctx) => {
   }
   const names = await s.memberNames([...named]);
   const companies = await s.companyNames([...companyIds]);
+
+  // Recorded as sent: not suggested again within the repeat window, and counted in the helper's
+  // cap. Sent are the matches of those told who get this message (the others get the "still want
+  // these?" question instead; this message always has something to say). The database records
+  // them while the messages are written.
+  const sent = new Set(told.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
+  const recording = await started(
+    s.recordSuggestions(
+      suggestions.filter((x) => sent.has(x.memberId)),
+      [...buddies].filter(([memberId]) => sent.has(memberId)).flatMap(([memberId, pals]) => pals.map((p) => ({ memberId, helperId: p.memberId, companyId: p.companyId }))),
+      week,
+      ctx.now,
+    ),
+  );
   const nameOf = (memberId: number) => names.get(memberId) ?? "a member";
 
-  const { queued, prompted } = await sendPrompts(
-    ctx,
+  const prompts = promptMessages(
     told,
     (member): DirectContent => {
       const matches: MatchesNote = {
@@ -78,19 +93,6 @@ export const matches: Job = async (ctx) => {
     `matches:${ctx.slot.toISOString()}`,
     (member) => [...(suggestionsOf.get(member.id) ?? []).map((x) => x.helperId), ...(buddies.get(member.id) ?? []).map((b) => b.memberId)],
   );
-
-  // Recorded as sent: not suggested again within the repeat window, and counted in the helper's cap.
-  const sent = new Set(prompted);
-  await s.recordSuggestions(
-    suggestions.filter((x) => sent.has(x.memberId)),
-    week,
-    ctx.now,
-  );
-  await s.recordSuggestions(
-    [...buddies].filter(([memberId]) => sent.has(memberId)).flatMap(([memberId, pals]) => pals.map((p) => ({ memberId, helperId: p.memberId, companyId: p.companyId }))),
-    week,
-    ctx.now,
-    "team-up",
-  );
-  return queued;
+  await recording.answer;
+  return (await queuePrompts(ctx, prompts)).queued;
 };
