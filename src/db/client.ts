@@ -6,6 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import * as schema from "./schema/index.js";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
 import { isDatabaseUnavailable } from "./errors.js";
+import { prepareStatementsWith } from "./prepared.js";
 
 export type Schema = typeof schema;
 
@@ -119,10 +120,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
  * starts from a dump (tests start from a migrated template that way).
  */
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database & { client: PGlite }> {
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }, { withPreparedStatements }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("drizzle-orm/pglite"),
     import("drizzle-orm/pglite/migrator"),
+    import("./pglite-prepared.js"),
   ]);
   let lock: DataDirLock | undefined;
   if (options.dataDir) lock = await acquireDataDirLock(options.dataDir);
@@ -138,6 +140,9 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     await db.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
     // PGlite runs no autovacuum: without statistics the planner picks nested loops that take seconds.
     await db.execute(sql`ANALYZE`);
+    // The hot statements (preparedFor) are parsed and planned once here too, as on Postgres.
+    const prepared = withPreparedStatements(client);
+    prepareStatementsWith(db, (text) => prepared.prepare(text));
     const opened = client;
     return {
       db: db as unknown as Db,
