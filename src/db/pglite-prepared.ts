@@ -33,6 +33,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
  */
 export function withPreparedStatements(client: PGlite): { prepare(text: string): void } {
   const internals = client as unknown as PGliteInternals;
+  // These are PGlite's internals, not its API: a PGlite without them (another version) keeps its
+  // own query() for everything, slower but correct.
+  const usable =
+    typeof internals._checkReady === "function" &&
+    typeof internals._runExclusiveTransaction === "function" &&
+    typeof internals._runExclusiveQuery === "function" &&
+    typeof client.execProtocolStream === "function" &&
+    typeof internals.serializers === "object" &&
+    typeof internals.parsers === "object";
+  if (!usable) return { prepare: () => undefined };
   const original = client.query.bind(client);
   const registered = new Set<string>();
   const statements = new Map<string, { name: string; paramTypes: number[] }>();

@@ -76,6 +76,13 @@ describe("named prepared statements on PGlite", () => {
     expect(bo?.goals?.rows).toHaveLength(10);
   });
 
+  it("on a PGlite without the internals it relies on (another version), leaves query() as it is", () => {
+    const own = () => Promise.resolve({ rows: [], fields: [] });
+    const other = { query: own, execProtocolStream: () => Promise.resolve([]) };
+    withPreparedStatements(other as unknown as PGlite).prepare("select 1");
+    expect(other.query).toBe(own);
+  });
+
   it("fails as query() does, and leaves PGlite usable", async () => {
     const own = await PGlite.create();
     try {
