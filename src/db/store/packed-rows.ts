@@ -5,15 +5,33 @@ import { queryRows, type Db } from "../client.js";
  * Many rows of integer columns, read as one string and parsed into one typed array per column:
  * `1,2;3,4` is the rows (1, 2) and (3, 4). A weekly run over a 100,000-member club reads a million
  * network ties; as rows, the driver builds an object per row (seconds on PGlite, over a second on
- * pg), as one string it is one value and a few milliseconds of parsing.
+ * pg), as one string it is one value and a few milliseconds of parsing (parsePackedInts).
  *
  * `columns` must be integer expressions that are never null (concat_ws would skip a null and shift
  * the row); `from` is the rest of the query (`from ... where ...`); `orderBy` orders the rows.
+ * The read is a scalar subquery: readPacked makes several in one statement.
  */
-export async function packedIntRows(db: Db, columns: SQL[], from: SQL, orderBy?: SQL): Promise<Int32Array[]> {
+export function packedRead(columns: SQL[], from: SQL, orderBy?: SQL): PackedRead {
   const order = orderBy ? sql` order by ${orderBy}` : sql``;
-  const [row] = await queryRows<{ packed: string | null }>(db, sql`select string_agg(concat_ws(',', ${sql.join(columns, sql`, `)}), ';'${order}) as packed ${from}`);
-  return parsePackedInts(row?.packed ?? "", columns.length);
+  return { query: sql`(select string_agg(concat_ws(',', ${sql.join(columns, sql`, `)}), ';'${order}) ${from})`, width: columns.length };
+}
+
+export interface PackedRead {
+  query: SQL;
+  /** Integers a row. */
+  width: number;
+}
+
+/** The packed strings of several reads, in one statement (one round trip); "" for no rows. */
+export async function readPacked(db: Db, reads: PackedRead[]): Promise<string[]> {
+  const [row] = await queryRows<Record<string, string | null>>(
+    db,
+    sql`select ${sql.join(
+      reads.map((read, i) => sql`${read.query} as ${sql.raw(`p${i}`)}`),
+      sql`, `,
+    )}`,
+  );
+  return reads.map((_, i) => row?.[`p${i}`] ?? "");
 }
 
 /** Parses `1,2;3,-4` into columns ([1, 3], [2, -4]); every row must have `width` integers. */

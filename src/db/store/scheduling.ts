@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
-import { queryRows, type Db } from "../client.js";
+import { queryRows, started, type Db } from "../client.js";
 import {
   activities,
   clubOrganisers,
@@ -19,7 +19,7 @@ import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabula
 import type { MemberRow } from "./members.js";
 import { pairSet, TIE_RELATIONS, type PairSet, type Seeker, type TieColumns } from "../../core/services/matching.js";
 import { nudgeStates, type NudgeState } from "../../core/vocabulary.js";
-import { intArray, packedIntRows } from "./packed-rows.js";
+import { intArray, packedRead, parsePackedInts, readPacked } from "./packed-rows.js";
 
 /** What decides whether a member gets a prompt (see promptFate). */
 export interface PromptState {
@@ -56,8 +56,46 @@ const notPaused = (now: Date) => or(ne(members.status, "paused"), lte(members.pa
 /** The opposite: paused, with no end or an end still to come. */
 const paused = (now: Date) => and(eq(members.status, "paused"), or(isNull(members.pausedUntil), gt(members.pausedUntil, now)));
 
+/** The weekly ranking's inputs (see matchInputs). */
+export interface MatchInputs {
+  seekers: Seeker[];
+  members: PromptState[];
+  ties: TieColumns;
+  skipPairs: PairSet;
+  skipTeamUps: PairSet;
+  helperLoad: Map<number, number>;
+  lastHelped: Map<number, Date>;
+}
+
+/** Ties as columns (member, company, relation), less those of the members paused. */
+function unpausedTies([memberIds, companyIds, relations]: Int32Array[], pausedIds: Int32Array): TieColumns {
+  const away = new Set(pausedIds);
+  const keep = (i: number) => away.size === 0 || !away.has(memberIds![i]!);
+  let kept = 0;
+  for (let i = 0; i < memberIds!.length; i++) if (keep(i)) kept++;
+  const ties: TieColumns = { memberIds: new Int32Array(kept), companyIds: new Int32Array(kept), relations: new Uint8Array(kept) };
+  for (let i = 0, j = 0; i < memberIds!.length; i++) {
+    if (!keep(i)) continue;
+    ties.memberIds[j] = memberIds![i]!;
+    ties.companyIds[j] = companyIds![i]!;
+    ties.relations[j++] = relations![i]!;
+  }
+  return ties;
+}
+
 /** Queries of the club's weekly rhythm: schedules, runs, prompts, digest figures and matching inputs. */
 export function schedulingStore(db: Db, clubId: number) {
+  /** When each member last helped: an accepted intro or thanks received. */
+  async function lastHelped(): Promise<Map<number, Date>> {
+    const rows = await db.execute(sql`
+      select member_id, max(at) as at from (
+        select ${intros.helperId} as member_id, ${intros.respondedAt} as at from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted'
+        union all
+        select ${thanks.toMemberId}, ${thanks.createdAt} from ${thanks} where ${thanks.clubId} = ${clubId}
+      ) h group by member_id`);
+    return new Map((rows as { rows: Array<{ member_id: number; at: string | Date }> }).rows.map((r) => [Number(r.member_id), new Date(r.at)]));
+  }
+
   return {
     /** Claims a scheduled run; false when another process (or an earlier run) has it already. */
     async claimRun(job: ScheduledJob | SystemJob, slot: Date, runner: string, now: Date): Promise<boolean> {
@@ -240,13 +278,30 @@ export function schedulingStore(db: Db, clubId: number) {
     // --- Matching inputs ---
 
     /**
-     * Opted-in, searching, unpaused members' targets, except those they already have an offer
-     * from, in member order (each member's first-added first); and those members, once each, with
-     * what decides whether they get prompts. Read packed: a large club has hundreds of thousands.
+     * What the weekly ranking reads, in four statements sent one after another, each answer taken
+     * apart while the database works on the next (started): the club's network ties, then who
+     * seeks what (undefined if nobody does: nothing to rank), then the repeat window, then who
+     * helped when. Read packed (ids only): a large club has a million ties.
+     *
+     * - seekers: opted-in, searching, unpaused members' targets, except those they already have an
+     *   offer from, in member order (each member's first-added first); `members`: those members,
+     *   once each, with what decides whether they get prompts.
+     * - ties: the network ties of unpaused members (the few paused members are read apart and left
+     *   out here, which spares joining every tie to its member).
+     * - the repeat window, from the suggestions made since `since` and the intros asked: paths
+     *   (member, helper, company) to leave alone (suggested since `since`; asked about that company
+     *   since `since`, whatever the answer; still waiting for an answer; declined, for good),
+     *   team-ups (member, buddy, company) suggested since `since`, and how many paths named each
+     *   helper in `isoWeek` (their weekly cap).
+     * - lastHelped: when each member last helped (an accepted intro or thanks received).
      */
-    async matchSeekers(now: Date): Promise<{ seekers: Seeker[]; members: PromptState[] }> {
-      const [memberIds, companyIds, nudges, unanswered] = await packedIntRows(
-        db,
+    async matchInputs(now: Date, since: Date, isoWeek: string): Promise<MatchInputs | undefined> {
+      const tiesRead = packedRead(
+        [sql`${networkTies.memberId}`, sql`${networkTies.companyId}`, sql`array_position(${textArray(TIE_RELATIONS)}, ${networkTies.relation}) - 1`],
+        sql`from ${networkTies} where ${networkTies.clubId} = ${clubId}`,
+      );
+      const pausedRead = packedRead([sql`${members.id}`], sql`from ${members} where ${and(eq(members.clubId, clubId), paused(now))}`);
+      const seekersRead = packedRead(
         [sql`${targets.memberId}`, sql`${targets.companyId}`, sql`array_position(${textArray(nudgeStates)}, ${members.nudges})`, sql`${members.unansweredPrompts}`],
         sql`from ${targets} join ${members} on ${members.id} = ${targets.memberId}
             where ${and(
@@ -260,81 +315,7 @@ export function schedulingStore(db: Db, clubId: number) {
             )}`,
         sql`${targets.memberId}, ${targets.createdAt}, ${targets.id}`,
       );
-      const seekers: Seeker[] = new Array<Seeker>(memberIds!.length);
-      const states: PromptState[] = [];
-      for (let i = 0; i < memberIds!.length; i++) {
-        seekers[i] = { memberId: memberIds![i]!, companyId: companyIds![i]! };
-        if (i === 0 || memberIds![i] !== memberIds![i - 1]) states.push({ id: memberIds![i]!, nudges: nudgeStates[nudges![i]! - 1]!, unansweredPrompts: unanswered![i]! });
-      }
-      return { seekers, members: states };
-    },
-
-    /**
-     * The club's network ties of unpaused members (a large club's million, read packed). The few
-     * paused members are read apart and left out here, which spares joining every tie to its member.
-     */
-    async helperTies(now: Date): Promise<TieColumns> {
-      const [pausedIds] = await packedIntRows(db, [sql`${members.id}`], sql`from ${members} where ${and(eq(members.clubId, clubId), paused(now))}`);
-      const away = new Set(pausedIds);
-      const [memberIds, companyIds, relations] = await packedIntRows(
-        db,
-        [sql`${networkTies.memberId}`, sql`${networkTies.companyId}`, sql`array_position(${textArray(TIE_RELATIONS)}, ${networkTies.relation}) - 1`],
-        sql`from ${networkTies} where ${networkTies.clubId} = ${clubId}`,
-      );
-      const keep = (i: number) => away.size === 0 || !away.has(memberIds![i]!);
-      let kept = 0;
-      for (let i = 0; i < memberIds!.length; i++) if (keep(i)) kept++;
-      const ties: TieColumns = { memberIds: new Int32Array(kept), companyIds: new Int32Array(kept), relations: new Uint8Array(kept) };
-      for (let i = 0, j = 0; i < memberIds!.length; i++) {
-        if (!keep(i)) continue;
-        ties.memberIds[j] = memberIds![i]!;
-        ties.companyIds[j] = companyIds![i]!;
-        ties.relations[j++] = relations![i]!;
-      }
-      return ties;
-    },
-
-    /** Display names of the club's members, by id (those a run's messages name). */
-    async memberNames(memberIds: number[]): Promise<Map<number, string>> {
-      if (memberIds.length === 0) return new Map();
-      const [row] = await queryRows<{ names: Array<[number, string]> | null }>(
-        db,
-        sql`select json_agg(json_build_array(${members.id}, ${members.displayName})) as names from ${members} where ${members.clubId} = ${clubId} and ${members.id} = any(${intArray(memberIds)})`,
-      );
-      return new Map(row?.names ?? []);
-    },
-
-    /** Names of the club's companies, by id. */
-    async companyNames(companyIds: number[]): Promise<Map<number, string>> {
-      if (companyIds.length === 0) return new Map();
-      const [row] = await queryRows<{ names: Array<[number, string]> | null }>(
-        db,
-        sql`select json_agg(json_build_array(${companies.id}, ${companies.name})) as names from ${companies} where ${companies.clubId} = ${clubId} and ${companies.id} = any(${intArray(companyIds)})`,
-      );
-      return new Map(row?.names ?? []);
-    },
-
-    /** When each member last helped: an accepted intro or thanks received. */
-    async lastHelped(): Promise<Map<number, Date>> {
-      const rows = await db.execute(sql`
-        select member_id, max(at) as at from (
-          select ${intros.helperId} as member_id, ${intros.respondedAt} as at from ${intros} where ${intros.clubId} = ${clubId} and ${intros.status} = 'accepted'
-          union all
-          select ${thanks.toMemberId}, ${thanks.createdAt} from ${thanks} where ${thanks.clubId} = ${clubId}
-        ) h group by member_id`);
-      return new Map((rows as { rows: Array<{ member_id: number; at: string | Date }> }).rows.map((r) => [Number(r.member_id), new Date(r.at)]));
-    },
-
-    /**
-     * What the repeat window holds for the next run, from the suggestions made since `since` and the
-     * intros asked: paths (member, helper, company) to leave alone (suggested since `since`; asked
-     * about that company since `since`, whatever the answer; still waiting for an answer; declined,
-     * for good), team-ups (member, buddy, company) suggested since `since`, and how many paths
-     * named each helper in `isoWeek` (their weekly cap). One read of the window, packed.
-     */
-    async matchHistory(since: Date, isoWeek: string): Promise<{ skipPairs: PairSet; skipTeamUps: PairSet; helperLoad: Map<number, number> }> {
-      const [memberIds, otherIds, companyIds, teamUp, thisWeek] = await packedIntRows(
-        db,
+      const suggestedRead = packedRead(
         [
           sql`${matchSuggestions.memberId}`,
           sql`${matchSuggestions.helperId}`,
@@ -344,15 +325,7 @@ export function schedulingStore(db: Db, clubId: number) {
         ],
         sql`from ${matchSuggestions} where ${and(eq(matchSuggestions.clubId, clubId), gte(matchSuggestions.createdAt, since))}`,
       );
-      const skipPairs = pairSet();
-      const skipTeamUps = pairSet();
-      const helperLoad = new Map<number, number>();
-      for (let i = 0; i < memberIds!.length; i++) {
-        (teamUp![i] ? skipTeamUps : skipPairs).add(memberIds![i]!, otherIds![i]!, companyIds![i]!);
-        if (thisWeek![i]) helperLoad.set(otherIds![i]!, (helperLoad.get(otherIds![i]!) ?? 0) + 1);
-      }
-      const [requesters, helpers, introCompanies] = await packedIntRows(
-        db,
+      const askedRead = packedRead(
         [sql`${intros.requesterId}`, sql`${intros.helperId}`, sql`${intros.companyId}`],
         sql`from ${intros} where ${and(
           eq(intros.clubId, clubId),
@@ -363,8 +336,44 @@ export function schedulingStore(db: Db, clubId: number) {
           ),
         )}`,
       );
-      for (let i = 0; i < requesters!.length; i++) skipPairs.add(requesters![i]!, helpers![i]!, introCompanies![i]!);
-      return { skipPairs, skipTeamUps, helperLoad };
+
+      const [tiesPacked, pausedPacked] = await readPacked(db, [tiesRead, pausedRead]);
+      const seekersReading = await started(readPacked(db, [seekersRead]));
+      const ties = unpausedTies(parsePackedInts(tiesPacked!, tiesRead.width), parsePackedInts(pausedPacked!, pausedRead.width)[0]!);
+      const [seekersPacked] = await seekersReading.answer;
+      if (!seekersPacked) return undefined;
+      const windowReading = await started(readPacked(db, [suggestedRead, askedRead]));
+      const [memberIds, companyIds, nudges, unanswered] = parsePackedInts(seekersPacked, seekersRead.width);
+      const seekers: Seeker[] = new Array<Seeker>(memberIds!.length);
+      const states: PromptState[] = [];
+      for (let i = 0; i < memberIds!.length; i++) {
+        seekers[i] = { memberId: memberIds![i]!, companyId: companyIds![i]! };
+        if (i === 0 || memberIds![i] !== memberIds![i - 1]) states.push({ id: memberIds![i]!, nudges: nudgeStates[nudges![i]! - 1]!, unansweredPrompts: unanswered![i]! });
+      }
+      const [suggestedPacked, askedPacked] = await windowReading.answer;
+      const helpedReading = await started(lastHelped());
+      const [suggestedMembers, others, suggestedCompanies, teamUp, thisWeek] = parsePackedInts(suggestedPacked!, suggestedRead.width);
+      const skipPairs = pairSet();
+      const skipTeamUps = pairSet();
+      const helperLoad = new Map<number, number>();
+      for (let i = 0; i < suggestedMembers!.length; i++) {
+        (teamUp![i] ? skipTeamUps : skipPairs).add(suggestedMembers![i]!, others![i]!, suggestedCompanies![i]!);
+        if (thisWeek![i]) helperLoad.set(others![i]!, (helperLoad.get(others![i]!) ?? 0) + 1);
+      }
+      const [requesters, helpers, askedCompanies] = parsePackedInts(askedPacked!, askedRead.width);
+      for (let i = 0; i < requesters!.length; i++) skipPairs.add(requesters![i]!, helpers![i]!, askedCompanies![i]!);
+      return { seekers, members: states, ties, skipPairs, skipTeamUps, helperLoad, lastHelped: await helpedReading.answer };
+    },
+
+    /** Display names of the club's members and names of its companies, by id (those a run's messages name), in one statement. */
+    async names(memberIds: number[], companyIds: number[]): Promise<{ members: Map<number, string>; companies: Map<number, string> }> {
+      const [row] = await queryRows<{ members: Array<[number, string]> | null; companies: Array<[number, string]> | null }>(
+        db,
+        sql`select
+              (select json_agg(json_build_array(${members.id}, ${members.displayName})) from ${members} where ${members.clubId} = ${clubId} and ${members.id} = any(${intArray(memberIds)})) as members,
+              (select json_agg(json_build_array(${companies.id}, ${companies.name})) from ${companies} where ${companies.clubId} = ${clubId} and ${companies.id} = any(${intArray(companyIds)})) as companies`,
+      );
+      return { members: new Map(row?.members ?? []), companies: new Map(row?.companies ?? []) };
     },
 
     /** Suggestions older than the repeat window have done their job; they are not kept. */

@@ -20,21 +20,21 @@ export const SUGGESTIONS_PER_MEMBER = 3;
  *
  * Built for clubs of 100,000 members in one transaction: the inputs are read packed (ids, no
  * names), names are read only for what is sent, and each message is queued as its lists of ids and
- * names, written out when delivered. The database records the suggestions while the messages are
- * being written.
+ * names, written out when delivered. The database works while this process does: it reads the
+ * next input while the last is taken apart, prunes the old suggestions during the ranking, and
+ * records the new ones while the messages are written (one statement at a time, see started).
  */
 export const matches: Job = async (ctx) => {
   if (!ctx.club.nudgesEnabled) return 0;
   const s = ctx.store.scheduling;
   const week = isoWeek(ctx.slot, ctx.club.timezone);
   const repeatWindow = new Date(ctx.now.getTime() - REPEAT_AFTER_WEEKS * WEEK);
-  const { seekers, members } = await s.matchSeekers(ctx.now);
-  if (seekers.length === 0) return 0;
+  const inputs = await s.matchInputs(ctx.now, repeatWindow, week);
+  if (!inputs) return 0;
+  // Suggestions older than the window are deleted while the ranking runs (it reads none of them).
+  const pruning = await started(s.pruneSuggestions(repeatWindow));
+  const { seekers, members, ties, lastHelped, skipPairs, skipTeamUps, helperLoad } = inputs;
   const recipients = new Set(members.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
-  const ties = await s.helperTies(ctx.now);
-  const lastHelped = await s.lastHelped();
-  await s.pruneSuggestions(repeatWindow);
-  const { skipPairs, skipTeamUps, helperLoad } = await s.matchHistory(repeatWindow, week);
   const { suggestions, buddies } = computeMatches({
     seekers,
     ties,
@@ -63,8 +63,8 @@ export const matches: Job = async (ctx) => {
       companyIds.add(p.companyId);
     }
   }
-  const names = await s.memberNames([...named]);
-  const companies = await s.companyNames([...companyIds]);
+  await pruning.answer;
+  const { members: names, companies } = await s.names([...named], [...companyIds]);
 
   // Recorded as sent: not suggested again within the repeat window, and counted in the helper's
   // cap. Sent are the matches of those told who get this message (the others get the "still want
