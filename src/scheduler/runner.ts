@@ -47,8 +47,8 @@ export function createJobRunner(options: {
         send: async (message) => {
           if (await store.outbox.enqueue(message, now)) sent++;
         },
-        sendMany: async (messages) => {
-          sent += await store.outbox.enqueueMany(messages, now);
+        sendMany: async (messages, after) => {
+          sent += await store.outbox.enqueueMany(messages, now, after);
         },
       });
       return { ran: true, sent };

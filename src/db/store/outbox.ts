@@ -22,31 +22,39 @@ export function outboxStore(db: Db, clubId: number) {
      * Queues many messages (a 100,000-member fan-out) in one statement per few thousand, in their
      * order; returns how many were new. The rows travel as one JSON parameter that the database
      * takes apart ([payload, member ids, dedupe key] each), instead of seven parameters a row built
-     * by the query builder; the next statement's JSON is written while the database inserts the
-     * last one's rows.
+     * by the query builder. The JSON is written while the database works: each statement's while
+     * the last one's rows are inserted, or all of it while `after` runs (a statement of the
+     * caller's, on the same transaction: these go out once it is answered).
      */
-    async enqueueMany(messages: OutboundMessage[], now: Date): Promise<number> {
+    async enqueueMany(messages: OutboundMessage[], now: Date, after?: Promise<unknown>): Promise<number> {
+      const json = (from: number) =>
+        JSON.stringify(
+          messages.slice(from, from + ENQUEUE_BATCH).map((message) => {
+            const { dedupeKey, ...payload } = message;
+            return [payload, `{${membersOf(message).join(",")}}`, dedupeKey ?? null];
+          }),
+        );
+      const starts: number[] = [];
+      for (let i = 0; i < messages.length; i += ENQUEUE_BATCH) starts.push(i);
+      const written = after ? starts.map(json) : undefined;
+      await after;
       let queued = 0;
       let inserting: { answer: Promise<Array<{ n: number }>> } | undefined;
-      for (let i = 0; i < messages.length; i += ENQUEUE_BATCH) {
-        const rows = messages.slice(i, i + ENQUEUE_BATCH).map((message) => {
-          const { dedupeKey, ...payload } = message;
-          return [payload, `{${membersOf(message).join(",")}}`, dedupeKey ?? null];
-        });
-        const json = JSON.stringify(rows);
+      for (const [b, from] of starts.entries()) {
+        const rows = written?.[b] ?? json(from);
         if (inserting) queued += Number((await inserting.answer)[0]?.n ?? 0);
         const insert = queryRows<{ n: number }>(
           db,
           sql`with added as (
                 insert into ${outbox} (club_id, payload, member_ids, dedupe_key, next_attempt_at, created_at)
                 select ${clubId}, r.row -> 0, (r.row ->> 1)::int[], r.row ->> 2, ${now}, ${now}
-                from jsonb_array_elements(${json}::jsonb) with ordinality as r(row, n)
+                from jsonb_array_elements(${rows}::jsonb) with ordinality as r(row, n)
                 order by r.n
                 on conflict do nothing
                 returning 1)
               select count(*)::int as n from added`,
         );
-        inserting = i + ENQUEUE_BATCH < messages.length ? await started(insert) : { answer: insert };
+        inserting = b < starts.length - 1 ? await started(insert) : { answer: insert };
       }
       if (inserting) queued += Number((await inserting.answer)[0]?.n ?? 0);
       return queued;

@@ -11,8 +11,12 @@ export interface JobContext {
   /** The injected clock's time now (a catch-up runs later than its slot). */
   now: Date;
   send(message: OutboundMessage): Promise<void>;
-  /** Queues many at once: the fan-outs (prompts, matches) reach thousands of members. */
-  sendMany(messages: OutboundMessage[]): Promise<void>;
+  /**
+   * Queues many at once: the fan-outs (prompts, matches) reach thousands of members. With `after`
+   * (a statement of the job's still running), they go out once it is answered and are written
+   * meanwhile.
+   */
+  sendMany(messages: OutboundMessage[], after?: Promise<unknown>): Promise<void>;
 }
 
 /** A job: a plain async function of the club and the time; returns how many messages it queued. */
@@ -92,9 +96,9 @@ export function promptMessages<M extends Pick<MemberRow, "id" | "nudges" | "unan
   return { messages, prompted, asked };
 }
 
-/** Queues prompts written by promptMessages and counts them. */
-export async function queuePrompts(ctx: JobContext, { messages, prompted, asked }: Prompts): Promise<{ queued: number; prompted: number[] }> {
-  await ctx.sendMany(messages);
+/** Queues prompts written by promptMessages (once `after` is answered, see sendMany) and counts them. */
+export async function queuePrompts(ctx: JobContext, { messages, prompted, asked }: Prompts, after?: Promise<unknown>): Promise<{ queued: number; prompted: number[] }> {
+  await ctx.sendMany(messages, after);
   await ctx.store.scheduling.countPrompts(prompted);
   await ctx.store.scheduling.countPrompts(asked, "asked");
   return { queued: messages.length, prompted };

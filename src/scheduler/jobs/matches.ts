@@ -93,6 +93,6 @@ export const matches: Job = async (ctx) => {
     `matches:${ctx.slot.toISOString()}`,
     (member) => [...(suggestionsOf.get(member.id) ?? []).map((x) => x.helperId), ...(buddies.get(member.id) ?? []).map((b) => b.memberId)],
   );
-  await recording.answer;
-  return (await queuePrompts(ctx, prompts)).queued;
+  // The DMs' JSON is written while the suggestions are recorded; the DMs go out after them.
+  return (await queuePrompts(ctx, prompts, recording.answer)).queued;
 };
