@@ -60,7 +60,7 @@ describe.each(backends)("statements sent ahead ($name)", (backend) => {
   it("after a statement of the caller's: queued once it is answered, nothing if it fails", async () => {
     const messages = Array.from({ length: 6_000 }, (_, i) => message(i, i + 1, "after"));
     const queued = await database.db.transaction(async (tx) => {
-      const before = await started(queryRows(tx, sql`select count(*)::int as n from outbox where club_id = ${clubId} and dedupe_key like 'after:%'`));
+      const before = await started(queryRows<{ n: number }>(tx, sql`select count(*)::int as n from outbox where club_id = ${clubId} and dedupe_key like 'after:%'`));
       const n = await outboxStore(tx, clubId).enqueueMany(messages, NOW, before.answer);
       expect(Number((await before.answer)[0]!.n)).toBe(0);
       return n;
