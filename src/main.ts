@@ -1,3 +1,5 @@
+import { openClubChangeFeed } from "./db/change-feed.js";
+import { createReadCache } from "./core/read-cache.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase, refreshStatistics } from "./db/client.js";
 import { createCore } from "./core/core.js";
@@ -31,6 +33,10 @@ async function main(): Promise<void> {
 
   let dispatcher: Dispatcher | undefined;
   let scheduler: Scheduler | undefined;
+  // On Postgres, what read-only commands read first is cached, kept right by the database's change
+  // feed (any instance's writes); PGlite serves one process and answers in-process anyway.
+  const changeFeed = config.databaseUrl ? await openClubChangeFeed(config.databaseUrl, logger) : undefined;
+  const readCache = changeFeed ? createReadCache(changeFeed) : undefined;
   // The console drains the outbox after each line itself, so its output stays in order.
   const core = createCore({
     db: database.db,
@@ -38,8 +44,16 @@ async function main(): Promise<void> {
     onOutboxWrite: consoleMode ? undefined : () => dispatcher?.wake(),
     onScheduleChange: () => scheduler?.changed(),
     web: { publicUrl: config.publicUrl, ...(config.dashboardSecret ? { dashboardSecret: config.dashboardSecret } : {}) },
+    ...(readCache ? { readCache } : {}),
   });
-  const runner = createJobRunner({ db: database.db, clock: systemClock, logger, retention: config.retention, onOutboxWrite: () => dispatcher?.wake() });
+  const runner = createJobRunner({
+    db: database.db,
+    clock: systemClock,
+    logger,
+    retention: config.retention,
+    onOutboxWrite: () => dispatcher?.wake(),
+    onClubChanged: (clubId) => readCache?.forgetClub(clubId),
+  });
   scheduler = createScheduler({ db: database.db, runner, logger, catchUpWindowMs: config.catchUpWindowHours * 3_600_000 });
   const adapters: PlatformAdapter[] = [];
   // One web server on PORT for everything HTTP: /healthz, Slack's requests, Discord's interactions, the dashboard.
@@ -81,6 +95,7 @@ async function main(): Promise<void> {
     await dispatcher.drain();
     await dispatcher.stop();
     await web.close();
+    await changeFeed?.close();
     await database.close();
     return;
   }
@@ -105,6 +120,7 @@ async function main(): Promise<void> {
     for (const adapter of adapters) await adapter.stop().catch((error: unknown) => logger.error("adapter stop failed", { adapter: adapter.name, error }));
     await dispatcher?.stop();
     await web?.close();
+    await changeFeed?.close();
     await database.close();
     process.exit(0);
   };

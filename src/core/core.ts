@@ -13,6 +13,7 @@ import { errorReply, privateReply } from "./reply.js";
 import { isoWeeksAnywhere } from "./dates.js";
 import { tokenize } from "./tokenize.js";
 import { systemClock, type ClubRef, type Clock, type Invocation, type Reply } from "./types.js";
+import type { ReadCache } from "./read-cache.js";
 
 /** A command that keeps losing races to concurrent ones is run at most this many times. */
 const MAX_ATTEMPTS = 3;
@@ -31,6 +32,8 @@ export interface CoreOptions {
   onScheduleChange?: () => void;
   /** What the process serves on the web (the dashboard), for commands that link to it. */
   web?: WebSettings;
+  /** Keeps what read-only commands read first between commands (on Postgres, with its change feed). */
+  readCache?: ReadCache;
 }
 
 /** Control characters (NUL above all, which Postgres text refuses) never reach a schema or the database. */
@@ -116,6 +119,7 @@ export function createCore(options: CoreOptions) {
   async function execute(command: AnyCommand, args: unknown, invocation: Invocation): Promise<Reply> {
     for (let attempt = 1; ; attempt++) {
       let queued = 0;
+      let changedClub: number | undefined;
       try {
         const reads = command.readOnly === true || command.readOnlyWhen?.(args as Record<string, unknown>) === true;
         const fast = reads && attempt === 1 ? await readWithoutTransaction(command, args, invocation) : undefined;
@@ -125,6 +129,7 @@ export function createCore(options: CoreOptions) {
             const now = clock.now();
             const found = await findClubAndMember(tx, invocation.club, invocation.actor.platformUserId);
             const club = found?.club ?? (await ensureClub(tx, invocation.club, now));
+            changedClub = club.id;
             const store = createClubStore(tx, club.id);
             const member = command.needsMember === false ? undefined : await actingMember(store, command, invocation, now, found && { member: found.member });
             const context: CommandContext = {
@@ -147,6 +152,8 @@ export function createCore(options: CoreOptions) {
             };
             return command.run(context, args as Record<string, unknown>);
           }));
+        // Committed: this process's cached reads of the club go before anyone is answered.
+        if (changedClub !== undefined) options.readCache?.forgetClub(changedClub);
         if (queued > 0) options.onOutboxWrite?.();
         if (command.changesSchedule && reply.tone === "success") options.onScheduleChange?.();
         return reply;
@@ -179,9 +186,14 @@ export function createCore(options: CoreOptions) {
    * name) returns undefined and takes the transaction path.
    */
   async function readWithoutTransaction(command: AnyCommand, args: unknown, invocation: Invocation): Promise<Reply | undefined> {
-    const found: { club: ClubRow; member: MemberRow | undefined; goals?: KnownGoals | undefined } | undefined = command.readsWeekGoals
-      ? await findClubMemberAndGoals(options.db, invocation.club, invocation.actor.platformUserId, isoWeeksAnywhere(clock.now()))
-      : await findClubAndMember(options.db, invocation.club, invocation.actor.platformUserId);
+    const { platform, externalId } = invocation.club;
+    const userId = invocation.actor.platformUserId;
+    const weeks = isoWeeksAnywhere(clock.now());
+    const load = command.readsWeekGoals
+      ? () => findClubMemberAndGoals(options.db, invocation.club, userId, weeks)
+      : (): Promise<{ club: ClubRow; member: MemberRow | undefined; goals?: KnownGoals | undefined } | undefined> => findClubAndMember(options.db, invocation.club, userId);
+    const key = command.readsWeekGoals ? `goals\u0000${platform}\u0000${externalId}\u0000${userId}\u0000${weeks.join(",")}` : `member\u0000${platform}\u0000${externalId}\u0000${userId}`;
+    const found = options.readCache ? await options.readCache.read(key, load) : await load();
     if (!found) return undefined;
     // As in a transaction, a command that needs no member neither gets one nor changes one.
     const needsMember = command.needsMember !== false;

@@ -22,6 +22,8 @@ export function createJobRunner(options: {
   logger: Logger;
   runnerId?: string;
   onOutboxWrite?: () => void;
+  /** Called after a run committed: this process's cached reads of the club go. */
+  onClubChanged?: (clubId: number) => void;
   /** What the daily housekeeping keeps, and for how long (config: OUTBOX_RETENTION_DAYS and the like). */
   retention?: RetentionSettings;
 }) {
@@ -53,6 +55,7 @@ export function createJobRunner(options: {
       });
       return { ran: true, sent };
     });
+    if (result.ran) options.onClubChanged?.(clubId);
     if (!result.ran && result.reason === "unreachable") {
       options.logger.info("scheduled job skipped: the club is reachable on no platform (uninstalled)", { club: clubId, job, slot: slot.toISOString() });
     }
