@@ -3,14 +3,14 @@
 -- their read caches drop those clubs' entries. A statement touching very many clubs says '*'.
 CREATE OR REPLACE FUNCTION "warmpath_notify_club_changes"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  changed text[];
+  changed bigint[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(DISTINCT club_id::text) INTO changed FROM new_rows;
+    SELECT array_agg(DISTINCT club_id) INTO changed FROM new_rows;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(DISTINCT club_id::text) INTO changed FROM old_rows;
+    SELECT array_agg(DISTINCT club_id) INTO changed FROM old_rows;
   ELSE
-    SELECT array_agg(DISTINCT c) INTO changed FROM (SELECT club_id::text AS c FROM old_rows UNION SELECT club_id::text FROM new_rows) AS both_sides;
+    SELECT array_agg(c) INTO changed FROM (SELECT club_id AS c FROM old_rows UNION SELECT club_id FROM new_rows) AS both_sides;
   END IF;
   IF changed IS NOT NULL THEN
     PERFORM pg_notify('warmpath_club_changes', CASE WHEN cardinality(changed) > 200 THEN '*' ELSE array_to_string(changed, ',') END);
@@ -20,14 +20,14 @@ END $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "warmpath_notify_clubs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  changed text[];
+  changed bigint[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(DISTINCT id::text) INTO changed FROM new_rows;
+    SELECT array_agg(DISTINCT id) INTO changed FROM new_rows;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(DISTINCT id::text) INTO changed FROM old_rows;
+    SELECT array_agg(DISTINCT id) INTO changed FROM old_rows;
   ELSE
-    SELECT array_agg(DISTINCT id::text) INTO changed FROM new_rows;
+    SELECT array_agg(DISTINCT id) INTO changed FROM new_rows;
   END IF;
   IF changed IS NOT NULL THEN
     PERFORM pg_notify('warmpath_club_changes', CASE WHEN cardinality(changed) > 200 THEN '*' ELSE array_to_string(changed, ',') END);
