@@ -69,7 +69,7 @@ const leaseEnd = (leaseMs: number) => sql`clock_timestamp() + ${leaseMs}::double
 /**
  * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED, so several processes can
  * run dispatchers on one database without sending a row twice; a row is marked sent right after
- * its delivery, so a crash can repeat at most the message in flight.
+ * its delivery, so a crash can repeat at most the message in flight in each lane (see runOnce).
  */
 export function createDispatcher(options: DispatcherOptions) {
   const clock = options.clock ?? systemClock;
@@ -458,8 +458,8 @@ export function createDispatcher(options: DispatcherOptions) {
           if (lane.queue.length === 0) break;
         }
         const holdBack = () => halting || (pausedUntil.get(key)?.until ?? 0) > clock.now().getTime();
-        if (!holdBack()) await Promise.all([settling, pace(key, port)]);
-        await settling;
+        // The last outcome is recorded while the next slot is awaited.
+        await (holdBack() ? settling : Promise.all([settling, pace(key, port)]));
         settling = Promise.resolve();
         if (holdBack()) {
           // Rate limited (or stopping): what the lane holds goes back in one statement, and the

@@ -364,7 +364,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions) {
       const body = decode(raw.toString("utf8"), req.headers["content-type"]);
       // The workspace whose token made the call (an org-wide token names it in team_id).
       const issued = tokens.get(authorization?.replace(/^Bearer /, "") ?? "");
-      const callerTeam = issued ? (issued.orgWide ? (typeof body.team_id === "string" ? body.team_id : undefined) : issued.installKey) : undefined;
+      const callerWorkspace = issued && workspaceOf(issued, body);
+      const callerTeam = typeof callerWorkspace === "object" ? callerWorkspace.teamId : undefined;
       const plan = planned.findIndex((p) => p.method === method && (!p.when || p.when(body, callerTeam)));
       if (plan !== -1) {
         const { failure } = planned.splice(plan, 1)[0]!;

@@ -547,8 +547,12 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
    * app_uninstalled): those workspaces' clubs get nothing more, their data stays, and the org's
    * other workspaces go on. When the org lets a workspace back in, its club carries on.
    */
+  /** The org an org app's event is about: the envelope's, or its authorization's. */
+  const orgOf = (body: { enterprise_id?: string; authorizations?: Array<{ enterprise_id?: string | null }> }) =>
+    body.enterprise_id ?? body.authorizations?.[0]?.enterprise_id ?? undefined;
+
   app.event("team_access_revoked", async ({ event, body }) => {
-    const enterpriseId = body.enterprise_id ?? body.authorizations?.[0]?.enterprise_id ?? undefined;
+    const enterpriseId = orgOf(body);
     if (!enterpriseId) return;
     if (!store) {
       logger.warn(`Slack: Warmpath lost access to workspaces ${event.team_ids.join(", ")} of org ${enterpriseId}`);
@@ -560,7 +564,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   });
 
   app.event("team_access_granted", async ({ event, body }) => {
-    const enterpriseId = body.enterprise_id ?? body.authorizations?.[0]?.enterprise_id ?? undefined;
+    const enterpriseId = orgOf(body);
     if (!enterpriseId || !store) return;
     for (const team of event.team_ids) {
       await store.rememberOrgTeam(enterpriseId, team);

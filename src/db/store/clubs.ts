@@ -60,17 +60,22 @@ export async function isReachable(db: Db, clubId: number): Promise<boolean> {
   return link !== undefined;
 }
 
+/**
+ * How the hot statements below find the club a platform names (its link), the account of the
+ * platform user there, and that account's member: the same joins in each.
+ */
+const namedClub = and(eq(clubLinks.platform, sql.placeholder("platform")), eq(clubLinks.externalId, sql.placeholder("externalId")));
+const accountInClub = and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, sql.placeholder("platform")), eq(platformUsers.platformUserId, sql.placeholder("platformUserId")));
+const memberOfAccount = and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId));
+
 const clubAndMember = preparedFor((db) =>
   db
     .select({ club: clubs, member: members })
     .from(clubLinks)
     .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
-    .leftJoin(
-      platformUsers,
-      and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, sql.placeholder("platform")), eq(platformUsers.platformUserId, sql.placeholder("platformUserId"))),
-    )
-    .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
-    .where(and(eq(clubLinks.platform, sql.placeholder("platform")), eq(clubLinks.externalId, sql.placeholder("externalId"))))
+    .leftJoin(platformUsers, accountInClub)
+    .leftJoin(members, memberOfAccount)
+    .where(namedClub)
     .limit(1)
     .prepare("warmpath_club_and_member"),
 );
@@ -107,12 +112,9 @@ const clubMemberAndGoals = preparedFor((db) =>
     })
     .from(clubLinks)
     .innerJoin(clubs, eq(clubs.id, clubLinks.clubId))
-    .leftJoin(
-      platformUsers,
-      and(eq(platformUsers.clubId, clubs.id), eq(platformUsers.platform, sql.placeholder("platform")), eq(platformUsers.platformUserId, sql.placeholder("platformUserId"))),
-    )
-    .leftJoin(members, and(eq(members.clubId, clubs.id), eq(members.id, platformUsers.memberId)))
-    .where(and(eq(clubLinks.platform, sql.placeholder("platform")), eq(clubLinks.externalId, sql.placeholder("externalId"))))
+    .leftJoin(platformUsers, accountInClub)
+    .leftJoin(members, memberOfAccount)
+    .where(namedClub)
     .limit(1)
     .prepare("warmpath_club_member_goals"),
 );
