@@ -123,14 +123,19 @@ export function createDispatcher(options: DispatcherOptions) {
       and not exists (select 1 from ${clubLinks} where ${ofRow} and ${inArray(clubLinks.platform, [...ports.keys()])} and not (${inPaused})))`;
   }
 
-  /** The end of a pause that made a claim of the pass under way leave rows alone. */
-  let skippedUntil: number | undefined;
+  /**
+   * The earliest end of a pause the pass under way met, in a claim that left rows alone or in a lane
+   * told to wait: the pass comes back then, not at its next poll. Both places note it, since a lane
+   * can be told to wait after the pass's last claim has begun.
+   */
+  let comeBackAt: number | undefined;
+  const comeBackBy = (end: number) => (comeBackAt = Math.min(comeBackAt ?? end, end));
 
   /** Claims up to `limit` due rows, leaving alone those only a paused lane takes and those of `busyClubs`. */
   async function claim(limit: number, busyClubs: number[]): Promise<Row[]> {
     const now = clock.now();
     const { lanes: paused, firstEnd } = pauses();
-    if (firstEnd !== undefined) skippedUntil = Math.min(skippedUntil ?? firstEnd, firstEnd);
+    if (firstEnd !== undefined) comeBackBy(firstEnd);
     return options.db.transaction(async (tx) => {
       const due = await tx
         .select({ id: outbox.id })
@@ -315,6 +320,7 @@ export function createDispatcher(options: DispatcherOptions) {
       if (lane) {
         until = Math.max(pausedUntil.get(laneKey(lane))?.until ?? 0, until);
         pausedUntil.set(laneKey(lane), { lane, until });
+        comeBackBy(until);
       }
       options.logger.info("outbox message rate limited", { id: row.id, lane: lane && laneKey(lane), inMs: until - now.getTime(), reason });
       await options.db
@@ -572,8 +578,8 @@ export function createDispatcher(options: DispatcherOptions) {
         // A pass ends early while a platform is paused: come back exactly when the pause is over.
         // (Even when that end has just passed between the claim and now: then at once.)
         .finally(() => {
-          const end = skippedUntil;
-          skippedUntil = undefined;
+          const end = comeBackAt;
+          comeBackAt = undefined;
           schedule(end === undefined ? pollMs : Math.min(pollMs, Math.max(end - clock.now().getTime(), 0)));
         });
     }, delay);
