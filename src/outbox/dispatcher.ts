@@ -7,6 +7,7 @@ import { systemClock, type Clock, type Platform } from "../core/types.js";
 import type { Logger } from "../util/logger.js";
 import { DeliveryError, type MessengerPort } from "./port.js";
 import { outboxStore } from "../db/store/outbox.js";
+import { expandFanouts } from "../db/store/fanouts.js";
 
 export interface DispatcherOptions {
   db: Db;
@@ -419,7 +420,12 @@ export function createDispatcher(options: DispatcherOptions) {
       waiter?.();
       waiter = undefined;
     };
-    nudge = makeRoom;
+    /** Whether a fan-out may be waiting: until one is looked for and none found, and again on wake. */
+    let fanoutsWaiting = true;
+    nudge = () => {
+      fanoutsWaiting = true;
+      makeRoom();
+    };
 
     const dequeued = (item: Queued) => {
       queued--;
@@ -526,6 +532,11 @@ export function createDispatcher(options: DispatcherOptions) {
           lane.worker ??= work(lane);
         }
         if (batch.length > 0) continue;
+        // Nothing due: a fan-out (the weekly matches) waiting to be written out gives more rows.
+        if (room > 0 && fanoutsWaiting && !halting) {
+          if ((await expandFanouts(options.db, clock.now())) > 0) continue;
+          fanoutsWaiting = false;
+        }
         if (lanes.size === 0) break;
         if (signalled) continue;
         // Nothing more to claim now: wait until a lane makes room or ends, new rows are queued

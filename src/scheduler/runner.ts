@@ -52,6 +52,10 @@ export function createJobRunner(options: {
         sendMany: async (messages, after) => {
           sent += await store.outbox.enqueueMany(messages, now, after);
         },
+        fanOut: async (request) => {
+          await store.fanouts.queue(request, now);
+          sent += request.recipients.length;
+        },
       });
       return { ran: true, sent };
     });

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { ensureClub } from "../../src/db/store/clubs.js";
+import { expandFanouts, FANOUT_CHUNK } from "../../src/db/store/fanouts.js";
 import { createJobRunner } from "../../src/scheduler/runner.js";
 import { silentLogger } from "../../src/util/logger.js";
 
@@ -48,5 +49,17 @@ describe.each(backends)("the weekly matches job over a club with more than 200,0
       sql`select count(*)::int as n, count(distinct member_id)::int as members from match_suggestions where club_id = ${clubId} and kind = 'path'`,
     );
     expect({ n: Number(recorded!.n), members: Number(recorded!.members) }).toEqual({ n: 3 * MEMBERS, members: MEMBERS });
+
+    // The DMs, written out of the run's fan-out a chunk per transaction: one to each member, each
+    // with their three paths.
+    let chunks = 0;
+    while ((await expandFanouts(database.db, NOW)) > 0) chunks++;
+    expect(chunks).toBe(Math.ceil(MEMBERS / FANOUT_CHUNK));
+    const [dms] = await queryRows<{ n: number; members: number; paths: number }>(
+      database.db,
+      sql`select count(*)::int as n, count(distinct payload->>'to')::int as members, sum(jsonb_array_length(payload->'matches'->'paths'))::int as paths
+          from outbox where club_id = ${clubId} and dedupe_key like 'matches:%'`,
+    );
+    expect({ n: Number(dms!.n), members: Number(dms!.members), paths: Number(dms!.paths) }).toEqual({ n: MEMBERS, members: MEMBERS, paths: 3 * MEMBERS });
   }, 300_000);
 });

@@ -378,6 +378,11 @@ export interface MatchesNote {
   teamUps: Array<[name: string, company: string]>;
 }
 
+/** The greeting the matches message opens with; matchesReply writes the matches under it. */
+export function matchesGreeting(name: string): Reply {
+  return { title: "Your matches this week", text: `Hi ${name}!`, visibility: "private", tone: "info" };
+}
+
 /** The matches message: the greeting, then the warm paths with an Ask button each, then the team-ups. */
 export function matchesReply(greeting: Reply, note: MatchesNote): Reply {
   const lines: string[] = [];

@@ -35,3 +35,23 @@ export const outbox = pgTable(
     index("outbox_member_ids").using("gin", t.memberIds),
   ],
 );
+
+/**
+ * A fan-out queued in one row: the weekly matches for thousands of members. The job's transaction
+ * records the suggestions and this row (one row, not one per DM); the dispatcher then writes it out
+ * into outbox rows a chunk at a time, each chunk in its own transaction, rendering each member's
+ * message from the suggestions recorded at `suggested_at` (so forget-me, which deletes those, also
+ * takes a forgotten member out of messages not yet written).
+ */
+export const outboxFanouts = pgTable("outbox_fanouts", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  clubId: clubColumn(),
+  kind: text("kind", { enum: ["matches"] }).notNull(),
+  /** Members still to be written a message, in order. No foreign key: forget-me takes ids out. */
+  recipients: integer("recipients").array().notNull(),
+  /** Each message's dedupe key is this plus `:<member id>`, so a chunk written twice queues nothing twice. */
+  dedupePrefix: text("dedupe_prefix").notNull(),
+  /** The run the messages are rendered from: its suggestions were recorded at this time. */
+  suggestedAt: tstz("suggested_at").notNull(),
+  createdAt: createdAt(),
+});

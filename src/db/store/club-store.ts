@@ -5,6 +5,7 @@ import { ledgerStore } from "./ledger.js";
 import { linkStore } from "./linking.js";
 import { memberStore } from "./members.js";
 import { networkStore } from "./network.js";
+import { fanoutStore } from "./fanouts.js";
 import { outboxStore } from "./outbox.js";
 import { personalDataStore } from "./personal-data.js";
 import { planStore, type KnownGoals } from "./plans.js";
@@ -23,7 +24,7 @@ export type { WarmPath } from "./network.js";
  * Every query the commands need, bound to one club (and usually one transaction). Nothing here
  * can read or write another club's rows: each query filters on the club id it was built with.
  *
- * Each part is built the first time a command uses it: a command uses two or three of the fourteen,
+ * Each part is built the first time a command uses it: a command uses two or three of the fifteen,
  * and building them all (a few hundred functions) was half of what `goal list` allocated besides
  * its rows.
  */
@@ -36,6 +37,7 @@ export function createClubStore(db: Db, clubId: number, known: { goals?: KnownGo
   let ledger: ReturnType<typeof ledgerStore> | undefined;
   let links: ReturnType<typeof linkStore> | undefined;
   let outbox: ReturnType<typeof outboxStore> | undefined;
+  let fanouts: ReturnType<typeof fanoutStore> | undefined;
   let personalData: ReturnType<typeof personalDataStore> | undefined;
   let scheduling: ReturnType<typeof schedulingStore> | undefined;
   let retention: ReturnType<typeof retentionStore> | undefined;
@@ -67,6 +69,9 @@ export function createClubStore(db: Db, clubId: number, known: { goals?: KnownGo
     },
     get outbox() {
       return (outbox ??= outboxStore(db, clubId));
+    },
+    get fanouts() {
+      return (fanouts ??= fanoutStore(db, clubId));
     },
     get personalData() {
       return (personalData ??= personalDataStore(db, clubId));

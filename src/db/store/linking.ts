@@ -6,6 +6,7 @@ import * as schema from "../schema/index.js";
 import { clubLinks, clubs, linkCodes, members, outbox, platformUsers, type LinkCodeKind } from "../schema/index.js";
 import { personalTables } from "./personal-data.js";
 import { outboxStore } from "./outbox.js";
+import { fanoutStore } from "./fanouts.js";
 import type { ClubRow } from "./clubs.js";
 import type { MemberRow } from "./members.js";
 import type { Platform } from "../../core/types.js";
@@ -390,6 +391,7 @@ export function linkStore(db: Db, clubId: number) {
      */
     async remapWaiting(map: Map<number, number>, toClubId: number): Promise<void> {
       if (map.size === 0) return;
+      await fanoutStore(db, clubId).remap(map, toClubId);
       const rows = await db
         .select({ id: outbox.id, payload: outbox.payload, memberIds: outbox.memberIds })
         .from(outbox)

@@ -77,5 +77,11 @@ const MINUS = 45;
 const ZERO = 48;
 const NINE = 57;
 
+/**
+ * `array['a','b']`, written into the statement: a fixed vocabulary (never user input), whose
+ * array_position packs a text value as an integer.
+ */
+export const textArray = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v}'`).join(",")}]`);
+
 /** `{1,2,3}`: an int[] literal, bound as one parameter (tens of thousands of ids, not as many parameters). */
 export const intArray = (values: ArrayLike<number>) => sql`${`{${Array.prototype.join.call(values, ",")}}`}::int[]`;

@@ -2,6 +2,7 @@ import { and, arrayContains, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client.js";
 import type { OutboundMessage } from "../../core/outbound.js";
+import { fanoutStore } from "./fanouts.js";
 import { activities, clubOrganisers, companies, dashboardSessions, goals, intros, linkCodes, matchSuggestions, members, networkTies, outbox, platformUsers, targets, thanks, wins } from "../schema/index.js";
 
 /**
@@ -91,10 +92,14 @@ export function personalDataStore(db: Db, clubId: number) {
         .select({ id: outbox.id, status: outbox.status, payload: outbox.payload, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
         .from(outbox)
         .where(and(eq(outbox.clubId, clubId), arrayContains(outbox.memberIds, [memberId])));
-      result.outbox = queued.filter((row) => {
-        const message = row.payload as OutboundMessage | null;
-        return message !== null && (message.kind === "direct" ? message.to === memberId : message.kind === "room" && message.members.includes(memberId));
-      });
+      result.outbox = [
+        ...queued.filter((row) => {
+          const message = row.payload as OutboundMessage | null;
+          return message !== null && (message.kind === "direct" ? message.to === memberId : message.kind === "room" && message.members.includes(memberId));
+        }),
+        // Their weekly matches, if not written out into the outbox yet: as they will read.
+        ...(await fanoutStore(db, clubId).waitingFor(memberId)).map((waiting) => ({ status: "pending", ...waiting })),
+      ];
       return result;
     },
 
@@ -109,6 +114,9 @@ export function personalDataStore(db: Db, clubId: number) {
         .where(and(eq(outbox.clubId, clubId), arrayContains(outbox.memberIds, [memberId])))
         .returning({ id: outbox.id });
       counts.outbox = queued.length;
+      // Fan-outs not written out yet: no message to them; others' no longer name them once their
+      // suggestions (below) are gone, since messages are rendered from those.
+      counts.outbox_fanouts = await fanoutStore(db, clubId).forget(memberId);
       // Children first, so the counts are honest; the member row's cascades would catch any stragglers.
       for (const entry of [...personalTables].reverse()) {
         const rows = await db.delete(entry.table).where(ownedBy(entry, clubId, memberId)).returning();

@@ -19,7 +19,7 @@ import type { ClubSchedules, ScheduledJob, SystemJob } from "../../core/vocabula
 import type { MemberRow } from "./members.js";
 import { pairSet, TIE_RELATIONS, type PairSet, type Seeker, type TieColumns } from "../../core/services/matching.js";
 import { nudgeStates, type NudgeState } from "../../core/vocabulary.js";
-import { intArray, packedRead, parsePackedInts, readPacked } from "./packed-rows.js";
+import { intArray, packedRead, parsePackedInts, readPacked, textArray } from "./packed-rows.js";
 
 /** What decides whether a member gets a prompt (see promptFate). */
 export interface PromptState {
@@ -27,9 +27,6 @@ export interface PromptState {
   nudges: NudgeState;
   unansweredPrompts: number;
 }
-
-/** `array['a','b']`: the position of a text value in a fixed list, packed as an integer. */
-const textArray = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v}'`).join(",")}]`);
 
 /** Runs a query per slice of ids: one statement may bind at most 65,535 parameters. */
 export async function inSlices<T>(ids: number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {

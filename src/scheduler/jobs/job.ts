@@ -1,6 +1,7 @@
 import type { ClubRow, ClubStore, MemberRow } from "../../db/store/club-store.js";
 import type { DirectContent, OutboundMessage } from "../../core/outbound.js";
 import type { Reply } from "../../core/types.js";
+import type { FanoutRequest } from "../../db/store/fanouts.js";
 
 /** What a scheduled job gets: one club, its store inside the run's transaction, and the time. */
 export interface JobContext {
@@ -17,6 +18,8 @@ export interface JobContext {
    * meanwhile.
    */
   sendMany(messages: OutboundMessage[], after?: Promise<unknown>): Promise<void>;
+  /** Queues one message per recipient as a single row, written out by the dispatcher after the run commits (see outbox_fanouts). */
+  fanOut(request: FanoutRequest): Promise<void>;
 }
 
 /** A job: a plain async function of the club and the time; returns how many messages it queued. */

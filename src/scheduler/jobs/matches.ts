@@ -1,6 +1,5 @@
 import { isoWeek } from "../../core/dates.js";
-import { computeMatches, type MatchesNote } from "../../core/services/matching.js";
-import type { DirectContent } from "../../core/outbound.js";
+import { computeMatches } from "../../core/services/matching.js";
 import { started } from "../../db/client.js";
 import { byMember, promptFate, promptMessages, queuePrompts, type Job } from "./job.js";
 
@@ -19,10 +18,11 @@ export const SUGGESTIONS_PER_MEMBER = 3;
  * a member who gets no message this week (waiting on "still want these?") is not matched at all.
  *
  * Built for clubs of 100,000 members in one transaction: the inputs are read packed (ids, no
- * names), names are read only for what is sent, and each message is queued as its lists of ids and
- * names, written out when delivered. The database works while this process does: it reads the
- * next input while the last is taken apart, prunes the old suggestions during the ranking, and
- * records the new ones while the messages are written (one statement at a time, see started).
+ * names), the database prunes the old suggestions while the ranking runs, and the DMs are queued
+ * as one fan-out row beside the suggestions they are rendered from: the dispatcher writes them out
+ * into the outbox after the commit, a chunk at a time (src/db/store/fanouts.ts). The run's
+ * transaction thus writes a row per suggestion and per member counted, not a row and a JSON
+ * document per DM besides (that was half its time at 10,000 members).
  */
 export const matches: Job = async (ctx) => {
   if (!ctx.club.nudgesEnabled) return 0;
@@ -49,50 +49,23 @@ export const matches: Job = async (ctx) => {
   });
 
   const suggestionsOf = byMember(suggestions);
-  // Those with something to hear, and seekers due the "still want these?" question instead.
-  const told = members.filter((m) => suggestionsOf.has(m.id) || buddies.has(m.id) || promptFate(m) === "ask");
-  const named = new Set(told.map((m) => m.id));
-  const companyIds = new Set<number>();
-  for (const x of suggestions) {
-    named.add(x.helperId);
-    companyIds.add(x.companyId);
-  }
-  for (const pals of buddies.values()) {
-    for (const p of pals) {
-      named.add(p.memberId);
-      companyIds.add(p.companyId);
-    }
-  }
+  // Those with something to hear get this week's matches; seekers due the "still want these?"
+  // question get that instead (and no matches).
+  const prompted = members.filter((m) => promptFate(m) === "prompt" && (suggestionsOf.has(m.id) || buddies.has(m.id))).map((m) => m.id);
+  const asking = members.filter((m) => promptFate(m) === "ask");
+  const sent = new Set(prompted);
   await pruning.answer;
-  const { members: names, companies } = await s.names([...named], [...companyIds]);
 
   // Recorded as sent: not suggested again within the repeat window, and counted in the helper's
-  // cap. Sent are the matches of those told who get this message (the others get the "still want
-  // these?" question instead; this message always has something to say). The database records
-  // them while the messages are written.
-  const sent = new Set(told.filter((m) => promptFate(m) === "prompt").map((m) => m.id));
-  const recording = await started(
-    s.recordSuggestions(
-      suggestions.filter((x) => sent.has(x.memberId)),
-      [...buddies].filter(([memberId]) => sent.has(memberId)).flatMap(([memberId, pals]) => pals.map((p) => ({ memberId, helperId: p.memberId, companyId: p.companyId }))),
-      week,
-      ctx.now,
-    ),
+  // cap. The messages are rendered from these rows when the fan-out is written out.
+  await s.recordSuggestions(
+    suggestions.filter((x) => sent.has(x.memberId)),
+    [...buddies].filter(([memberId]) => sent.has(memberId)).flatMap(([memberId, pals]) => pals.map((p) => ({ memberId, helperId: p.memberId, companyId: p.companyId }))),
+    week,
+    ctx.now,
   );
-  const nameOf = (memberId: number) => names.get(memberId) ?? "a member";
-
-  const prompts = promptMessages(
-    told,
-    (member): DirectContent => {
-      const matches: MatchesNote = {
-        paths: (suggestionsOf.get(member.id) ?? []).map((x) => [x.helperId, nameOf(x.helperId), companies.get(x.companyId)!, x.relation]),
-        teamUps: (buddies.get(member.id) ?? []).map((p) => [nameOf(p.memberId), companies.get(p.companyId)!]),
-      };
-      return { reply: { title: "Your matches this week", text: `Hi ${nameOf(member.id)}!`, visibility: "private", tone: "info" }, matches };
-    },
-    `matches:${ctx.slot.toISOString()}`,
-    (member) => [...(suggestionsOf.get(member.id) ?? []).map((x) => x.helperId), ...(buddies.get(member.id) ?? []).map((b) => b.memberId)],
-  );
-  // The DMs' JSON is written while the suggestions are recorded; the DMs go out after them.
-  return (await queuePrompts(ctx, prompts, recording.answer)).queued;
+  const key = `matches:${ctx.slot.toISOString()}`;
+  await ctx.fanOut({ kind: "matches", recipients: prompted, dedupePrefix: key, suggestedAt: ctx.now });
+  const { queued } = await queuePrompts(ctx, { ...promptMessages(asking, () => undefined, key), prompted });
+  return prompted.length + queued;
 };
