@@ -9,7 +9,9 @@
  */
 import { performance } from "node:perf_hooks";
 import type { Database } from "../src/db/client.js";
-import { openPglite, openPostgres } from "../src/db/client.js";
+import { openPglite, openPostgres, queryRows } from "../src/db/client.js";
+import { expandFanouts } from "../src/db/store/fanouts.js";
+import { sql } from "drizzle-orm";
 import { createJobRunner } from "../src/scheduler/runner.js";
 import { silentLogger } from "../src/util/logger.js";
 import { DIGEST_AT, MATCHES_AT, seedClub, seededClub, type Seeded } from "./lib/seed.js";
@@ -52,6 +54,14 @@ async function main(): Promise<void> {
       }
     }
     result.peakRssMb = peakRssMb();
+    if (result.matches?.ms !== undefined) {
+      // What the dispatcher does next, outside the run's transaction: the fan-out written out.
+      start = performance.now();
+      while ((await expandFanouts(database.db, MATCHES_AT)) > 0);
+      const ms = performance.now() - start;
+      const [written] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox where club_id = ${seeded.clubId} and dedupe_key like 'matches:%'`);
+      result.matches.writeOut = { ms, rows: Number(written?.n ?? 0) };
+    }
     if (jobs.has("digest")) {
       const digestRunner = createJobRunner({ db: database.db, clock: { now: () => DIGEST_AT }, logger: silentLogger });
       start = performance.now();

@@ -5,6 +5,12 @@ export const RESULT_MARK = "BENCH_RESULT ";
 export interface JobOutcome {
   ms?: number;
   queued?: number;
+  /**
+   * The matches job queues its DMs as one fan-out that the dispatcher writes out into outbox rows
+   * after the run commits, a chunk per transaction: how long writing all of them out took, and how
+   * many outbox rows that gave.
+   */
+  writeOut?: { ms: number; rows: number };
   error?: string;
 }
 
