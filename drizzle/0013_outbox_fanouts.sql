@@ -8,4 +8,7 @@ CREATE TABLE "outbox_fanouts" (
 	"created_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "outbox_fanouts" ADD CONSTRAINT "outbox_fanouts_club_id_clubs_id_fk" FOREIGN KEY ("club_id") REFERENCES "public"."clubs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "outbox_fanouts" ADD CONSTRAINT "outbox_fanouts_club_id_clubs_id_fk" FOREIGN KEY ("club_id") REFERENCES "public"."clubs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "match_suggestions" DROP CONSTRAINT "match_suggestions_pkey";
+--> statement-breakpoint
+ALTER TABLE "match_suggestions" ADD CONSTRAINT "match_suggestions_pkey" PRIMARY KEY("club_id","created_at","member_id","id");

@@ -57,7 +57,8 @@ export const matchSuggestions = pgTable(
     kind: text("kind", { enum: ["path", "team-up"] }).notNull().default("path"),
     createdAt: createdAt(),
   },
-  // The primary key is the index the reads use (the repeat window: by club, then time), so each of
-  // a weekly run's rows updates one index, not a key on id besides.
-  (t) => [primaryKey({ name: "match_suggestions_pkey", columns: [t.clubId, t.createdAt, t.id] })],
+  // The primary key is the one index: the repeat window reads it by club, then time; a run's DMs,
+  // written out a chunk of members at a time after the run, find each member's suggestions of the
+  // run by club, time and member. (No key on id besides: one index to keep up per row recorded.)
+  (t) => [primaryKey({ name: "match_suggestions_pkey", columns: [t.clubId, t.createdAt, t.memberId, t.id] })],
 );

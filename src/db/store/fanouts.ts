@@ -80,19 +80,23 @@ export function fanoutStore(db: Db, clubId: number) {
  * has gone, is left out; a member with nothing left gets no message.
  */
 async function renderMatches(db: Db, clubId: number, suggestedAt: Date, memberIds: number[], dedupePrefix: string): Promise<OutboundMessage[]> {
-  const rows = await queryRows<{ member: number; name: string; helper: number; helper_name: string | null; company: string; team_up: boolean; relation: number | null }>(
+  // Per member through the primary key (club, time, member), in the order recorded; a subquery per
+  // member (kept apart by its ORDER BY), so a plan made before the run's rows were analysed still
+  // looks each member up rather than scanning the whole run for every chunk.
+  const rows = await queryRows<{ member: number; name: string; helper: number; helper_name: string; company: string; team_up: boolean; relation: number | null }>(
     db,
-    sql`with chunk as (select m from unnest(${intArray(memberIds)}) as c(m))
-        select s.member_id as member, r.display_name as name, s.helper_id as helper, h.display_name as helper_name, co.name as company,
+    sql`select s.member_id as member, r.display_name as name, s.helper_id as helper, h.display_name as helper_name, co.name as company,
                s.kind = 'team-up' as team_up, array_position(${textArray(TIE_RELATIONS)}, t.relation) - 1 as relation
-        from match_suggestions s
-        join chunk on chunk.m = s.member_id
+        from unnest(${intArray(memberIds)}) with ordinality as chunk(member_id, n)
+        cross join lateral (
+          select * from match_suggestions x
+          where x.club_id = ${clubId} and x.created_at = ${suggestedAt} and x.member_id = chunk.member_id
+          order by x.id) s
         join members r on r.club_id = s.club_id and r.id = s.member_id
         join members h on h.club_id = s.club_id and h.id = s.helper_id
         join companies co on co.club_id = s.club_id and co.id = s.company_id
         left join network_ties t on s.kind = 'path' and t.club_id = s.club_id and t.member_id = s.helper_id and t.company_id = s.company_id
-        where s.club_id = ${clubId} and s.created_at = ${suggestedAt}
-        order by s.id`,
+        order by chunk.n, s.id`,
   );
   const notes = new Map<number, { name: string; note: MatchesNote; about: number[] }>();
   for (const row of rows) {
@@ -100,8 +104,8 @@ async function renderMatches(db: Db, clubId: number, suggestedAt: Date, memberId
     let entry = notes.get(member);
     if (!entry) notes.set(member, (entry = { name: row.name, note: { paths: [], teamUps: [] }, about: [] }));
     const helper = Number(row.helper);
-    if (row.team_up) entry.note.teamUps.push([row.helper_name ?? "a member", row.company]);
-    else if (row.relation !== null) entry.note.paths.push([helper, row.helper_name ?? "a member", row.company, TIE_RELATIONS[Number(row.relation)] as TieRelation]);
+    if (row.team_up) entry.note.teamUps.push([row.helper_name, row.company]);
+    else if (row.relation !== null) entry.note.paths.push([helper, row.helper_name, row.company, TIE_RELATIONS[Number(row.relation)] as TieRelation]);
     else continue;
     entry.about.push(helper);
   }
