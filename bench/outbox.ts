@@ -12,6 +12,7 @@ import { webApi } from "@slack/bolt";
 import { openPglite, openPostgres, queryRows, type Database } from "../src/db/client.js";
 import { createJobRunner } from "../src/scheduler/runner.js";
 import { createDispatcher } from "../src/outbox/dispatcher.js";
+import { expandFanouts } from "../src/db/store/fanouts.js";
 import { createSlackPort } from "../src/adapters/slack/port.js";
 import { silentLogger } from "../src/util/logger.js";
 import { startFakeSlackApi } from "../test/slack/fake-slack-api.js";
@@ -106,6 +107,8 @@ export async function benchOutbox(options: OutboxOptions): Promise<OutboxRun[]> 
     const seeded = await seedClub(database, options.members);
     const runner = createJobRunner({ db: database.db, clock: { now: () => MATCHES_AT }, logger: silentLogger });
     await runner.run(seeded.clubId, "matches", MATCHES_AT);
+    // The run queues its DMs as one fan-out; written out here, so each run delivers the same rows.
+    while ((await expandFanouts(database.db, MATCHES_AT)) > 0);
     await database.db.execute(sql`create table bench_outbox_queued as select * from outbox`);
     for (let run = 1; run <= options.runs; run++) {
       for (const mode of ["paced", "unpaced"] as const) {

@@ -125,6 +125,13 @@ describe.each(backends)("the weekly matches as a fan-out ($name)", (backend) => 
     const expected = suggested.filter((r) => r.helper === "wes" && r.member !== "s5").map((r) => r.member);
     expect(dms.map((d) => d.kind === "direct" && d.userId).sort()).toEqual(expected.sort());
     for (const dm of dms) expect(dm.reply.text).not.toContain("ola");
+    // A DM written out counts as a prompt not answered yet (everyone answered just before the run);
+    // a member left with nothing to hear got no DM, so no prompt is counted for them.
+    const counted = await queryRows<{ name: string; n: number }>(
+      database.db,
+      sql`select display_name as name, unanswered_prompts as n from members where display_name like 's%' order by display_name`,
+    );
+    expect(counted).toEqual(["s1", "s2", "s3", "s4"].map((name) => ({ name, n: expected.includes(name) ? 1 : 0 })));
   });
 
   it("two records of one person merged before the writing-out: one DM, to the record kept, with both records' paths", async () => {

@@ -6,6 +6,9 @@ import { matchesGreeting, TIE_RELATIONS, type MatchesNote } from "../../core/ser
 import type { TieRelation } from "../../core/vocabulary.js";
 import { intArray, textArray } from "./packed-rows.js";
 import { outboxStore } from "./outbox.js";
+import { schedulingStore } from "./scheduling.js";
+
+type DirectMessage = Extract<OutboundMessage, { kind: "direct" }>;
 
 /** Members written out per transaction: a few seconds of a platform's rate, a few hundred kilobytes of JSON. */
 export const FANOUT_CHUNK = 1000;
@@ -79,7 +82,7 @@ export function fanoutStore(db: Db, clubId: number) {
  * (best first, as recorded) with today's names. A path whose tie has gone since, or a member who
  * has gone, is left out; a member with nothing left gets no message.
  */
-async function renderMatches(db: Db, clubId: number, suggestedAt: Date, memberIds: number[], dedupePrefix: string): Promise<OutboundMessage[]> {
+async function renderMatches(db: Db, clubId: number, suggestedAt: Date, memberIds: number[], dedupePrefix: string): Promise<DirectMessage[]> {
   // Per member through the primary key (club, time, member), in the order recorded; a subquery per
   // member (kept apart by its ORDER BY), so a plan made before the run's rows were analysed still
   // looks each member up rather than scanning the whole run for every chunk.
@@ -109,7 +112,7 @@ async function renderMatches(db: Db, clubId: number, suggestedAt: Date, memberId
     else continue;
     entry.about.push(helper);
   }
-  const messages: OutboundMessage[] = [];
+  const messages: DirectMessage[] = [];
   for (const member of memberIds) {
     const entry = notes.get(member);
     if (!entry || entry.about.length === 0) continue;
@@ -133,6 +136,8 @@ export async function expandFanouts(db: Db, now: Date, limit = FANOUT_CHUNK): Pr
     const chunk = fanout.recipients.slice(0, limit);
     const messages = await renderMatches(tx, fanout.clubId, fanout.suggestedAt, chunk, fanout.dedupePrefix);
     await outboxStore(tx, fanout.clubId).enqueueMany(messages, now);
+    // Each DM counts as a prompt not answered yet once it is queued, with it (see promptFate).
+    await schedulingStore(tx, fanout.clubId).countPrompts(messages.map((m) => m.to));
     if (chunk.length >= fanout.recipients.length) await tx.delete(outboxFanouts).where(eq(outboxFanouts.id, fanout.id));
     else await tx.update(outboxFanouts).set({ recipients: sql`${outboxFanouts.recipients}[${chunk.length + 1}:]` }).where(eq(outboxFanouts.id, fanout.id));
     return Math.max(chunk.length, 1);

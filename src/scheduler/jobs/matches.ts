@@ -66,6 +66,7 @@ export const matches: Job = async (ctx) => {
   );
   const key = `matches:${ctx.slot.toISOString()}`;
   await ctx.fanOut({ kind: "matches", recipients: prompted, dedupePrefix: key, suggestedAt: ctx.now });
-  const { queued } = await queuePrompts(ctx, { ...promptMessages(asking, () => undefined, key), prompted });
+  // The prompts are counted as the fan-out is written out, DM by DM (src/db/store/fanouts.ts).
+  const { queued } = await queuePrompts(ctx, { ...promptMessages(asking, () => undefined, key), prompted: [] });
   return prompted.length + queued;
 };
