@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { backends } from "../support/databases.js";
-import { CLUB_A, createHarness, type Harness } from "../support/harness.js";
+import { CLUB_A, CLUB_B, createHarness, type Harness } from "../support/harness.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { findClub } from "../../src/db/store/clubs.js";
+import { createClubStore } from "../../src/db/store/club-store.js";
+import { createDispatcher } from "../../src/outbox/dispatcher.js";
+import type { MessengerPort } from "../../src/outbox/port.js";
 import { expandFanouts } from "../../src/db/store/fanouts.js";
 import { linkStore } from "../../src/db/store/linking.js";
 import { createJobRunner } from "../../src/scheduler/runner.js";
@@ -153,5 +156,31 @@ describe.each(backends)("the weekly matches as a fan-out ($name)", (backend) => 
     const kept = dms.filter((d) => d.reply.text.startsWith("Hi s1!"));
     expect(kept).toHaveLength(1);
     expect(kept[0]!.reply.text.split("\n").filter((line) => line.startsWith("• "))).toHaveLength(paths);
+  });
+
+  it("a fan-out is written out and delivered while another club's long queue on the same lane still waits", async () => {
+    // Club B (same platform, so the same lane) has 60 DMs waiting for one member.
+    await h.run("bea", "join", CLUB_B);
+    const clubB = (await findClub(database.db, CLUB_B))!;
+    const [bea] = await queryRows<{ id: number }>(database.db, sql`select id from members where club_id = ${clubB.id} and display_name = 'bea'`);
+    const backlog = Array.from({ length: 60 }, (_, i) => ({ kind: "direct" as const, to: Number(bea!.id), reply: { text: `news ${i}`, visibility: "private" as const } }));
+    await runMatchesOnly();
+    await createClubStore(database.db, clubB.id).outbox.enqueueMany(backlog, h.clock.now());
+
+    // A platform that takes a few milliseconds a message, as real ones do: the lane has a queue.
+    const slow: MessengerPort = {
+      ...h.port,
+      sendDirect: async (club, userId, reply) => {
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        await h.port.sendDirect(club, userId, reply);
+      },
+    };
+    const dispatcher = createDispatcher({ db: database.db, ports: [slow], logger: silentLogger, clock: h.clock, batchSize: 10 });
+    await dispatcher.drain();
+    const order = h.port.deliveries.map((d) => (d.kind === "direct" && d.reply.title === "Your matches this week" ? "A" : d.kind === "direct" && d.userId === "bea" ? "B" : "?"));
+    expect(order.filter((x) => x === "B")).toHaveLength(60);
+    expect(order.filter((x) => x === "A").length).toBeGreaterThan(0);
+    // Club A's DMs went out among B's, not after all of them.
+    expect(order.lastIndexOf("A")).toBeLessThan(order.lastIndexOf("B"));
   });
 });
