@@ -537,8 +537,10 @@ export function createDispatcher(options: DispatcherOptions) {
           if ((await expandFanouts(options.db, clock.now())) > 0) continue;
           fanoutsWaiting = false;
         }
-        if (lanes.size === 0) break;
+        // A lane that made room or ended while we looked (signalled) may have let rows of a club
+        // that was full come due for us: look again before ending the pass or waiting.
         if (signalled) continue;
+        if (lanes.size === 0) break;
         // Nothing more to claim now: wait until a lane makes room or ends, new rows are queued
         // (wake), or the poll interval passes (rows fall due).
         await new Promise<void>((resolve) => {

@@ -189,6 +189,19 @@ describe.each(backends)("outbox resilience on $name", (backend) => {
     expect((await rows(database)).map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 7 }, () => ["sent", 1]));
   });
 
+  it("one pass delivers all that is due even when the lanes empty while it looks for more (50 rounds)", async () => {
+    // A club's share of the lanes full, the next claim finds nothing of it; if the lanes finish
+    // meanwhile, the pass must look again rather than end with rows due (CI once caught 3 of 7).
+    const port = countingPort();
+    const dispatcher = createDispatcher({ db: database.db, ports: [port], logger: silentLogger, clock: h.clock, batchSize: 3 });
+    for (let round = 0; round < 50; round++) {
+      await enqueue(clubA, [1, 2, 3, 4, 5, 6, 7].map((i) => direct(bob, `round ${round} message ${i}`)));
+      port.deliveries.length = 0;
+      await dispatcher.drain();
+      expect(port.deliveries.map((d) => d.reply.text), `round ${round}`).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `round ${round} message ${i}`));
+    }
+  });
+
   it("a 429 from one platform does not hold up another platform's messages in the same pass", async () => {
     const consolePort = countingPort("console");
     const slackPort = countingPort("slack");
