@@ -49,8 +49,8 @@ export function createJobRunner(options: {
         send: async (message) => {
           if (await store.outbox.enqueue(message, now)) sent++;
         },
-        sendMany: async (messages, after) => {
-          sent += await store.outbox.enqueueMany(messages, now, after);
+        sendMany: async (messages) => {
+          sent += await store.outbox.enqueueMany(messages, now);
         },
         fanOut: async (request) => {
           await store.fanouts.queue(request, now);

@@ -57,27 +57,6 @@ describe.each(backends)("statements sent ahead ($name)", (backend) => {
     expect(Number(left!.n)).toBe(0);
   }, 120_000);
 
-  it("after a statement of the caller's: queued once it is answered, nothing if it fails", async () => {
-    const messages = Array.from({ length: 6_000 }, (_, i) => message(i, i + 1, "after"));
-    const queued = await database.db.transaction(async (tx) => {
-      const before = await started(queryRows<{ n: number }>(tx, sql`select count(*)::int as n from outbox where club_id = ${clubId} and dedupe_key like 'after:%'`));
-      const n = await outboxStore(tx, clubId).enqueueMany(messages, NOW, before.answer);
-      expect(Number((await before.answer)[0]!.n)).toBe(0);
-      return n;
-    });
-    expect(queued).toBe(6_000);
-
-    const failing = Array.from({ length: 6_000 }, (_, i) => message(i, i + 1, "after-failed"));
-    const outcome = database.db.transaction(async (tx) => {
-      const before = await started(queryRows(tx, sql`select 1 / 0 as n`));
-      return outboxStore(tx, clubId).enqueueMany(failing, NOW, before.answer);
-    });
-    const error = (await outcome.catch((e: unknown) => e)) as Error & { cause?: Error };
-    expect(error.cause?.message ?? error.message).toMatch(/division by zero/);
-    const [left] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox where club_id = ${clubId} and dedupe_key like 'after-failed:%'`);
-    expect(Number(left!.n)).toBe(0);
-  }, 120_000);
-
   it("a statement started ahead fails where its answer is awaited, after other work", async () => {
     const outcome = database.db.transaction(async (tx) => {
       const failing = await started(queryRows(tx, sql`select 1 / 0 as n`));

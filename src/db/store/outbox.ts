@@ -22,26 +22,18 @@ export function outboxStore(db: Db, clubId: number) {
      * Queues many messages (a 100,000-member fan-out) in one statement per few thousand, in their
      * order; returns how many were new. The rows travel as one JSON parameter that the database
      * takes apart ([payload, member ids, dedupe key] each), instead of seven parameters a row built
-     * by the query builder. The JSON is written while the database works: each statement's while
-     * the last one's rows are inserted, or all of it while `after` runs (a statement of the
-     * caller's, on the same transaction: these go out once it is answered).
+     * by the query builder. Each statement's JSON is written while the last one's rows are inserted.
      */
-    async enqueueMany(messages: OutboundMessage[], now: Date, after?: Promise<unknown>): Promise<number> {
-      const json = (from: number) =>
-        JSON.stringify(
+    async enqueueMany(messages: OutboundMessage[], now: Date): Promise<number> {
+      let queued = 0;
+      let inserting: { answer: Promise<Array<{ n: number }>> } | undefined;
+      for (let from = 0; from < messages.length; from += ENQUEUE_BATCH) {
+        const rows = JSON.stringify(
           messages.slice(from, from + ENQUEUE_BATCH).map((message) => {
             const { dedupeKey, ...payload } = message;
             return [payload, `{${membersOf(message).join(",")}}`, dedupeKey ?? null];
           }),
         );
-      const starts: number[] = [];
-      for (let i = 0; i < messages.length; i += ENQUEUE_BATCH) starts.push(i);
-      const written = after ? starts.map(json) : undefined;
-      await after;
-      let queued = 0;
-      let inserting: { answer: Promise<Array<{ n: number }>> } | undefined;
-      for (const [b, from] of starts.entries()) {
-        const rows = written?.[b] ?? json(from);
         if (inserting) queued += Number((await inserting.answer)[0]?.n ?? 0);
         const insert = queryRows<{ n: number }>(
           db,
@@ -54,7 +46,7 @@ export function outboxStore(db: Db, clubId: number) {
                 returning 1)
               select count(*)::int as n from added`,
         );
-        inserting = b < starts.length - 1 ? await started(insert) : { answer: insert };
+        inserting = from + ENQUEUE_BATCH < messages.length ? await started(insert) : { answer: insert };
       }
       if (inserting) queued += Number((await inserting.answer)[0]?.n ?? 0);
       return queued;

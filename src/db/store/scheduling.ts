@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
-import { queryRows, started, type Db } from "../client.js";
+import { started, type Db } from "../client.js";
 import {
   activities,
   clubOrganisers,
@@ -360,17 +360,6 @@ export function schedulingStore(db: Db, clubId: number) {
       const [requesters, helpers, askedCompanies] = parsePackedInts(askedPacked!, askedRead.width);
       for (let i = 0; i < requesters!.length; i++) skipPairs.add(requesters![i]!, helpers![i]!, askedCompanies![i]!);
       return { seekers, members: states, ties, skipPairs, skipTeamUps, helperLoad, lastHelped: await helpedReading.answer };
-    },
-
-    /** Display names of the club's members and names of its companies, by id (those a run's messages name), in one statement. */
-    async names(memberIds: number[], companyIds: number[]): Promise<{ members: Map<number, string>; companies: Map<number, string> }> {
-      const [row] = await queryRows<{ members: Array<[number, string]> | null; companies: Array<[number, string]> | null }>(
-        db,
-        sql`select
-              (select json_agg(json_build_array(${members.id}, ${members.displayName})) from ${members} where ${members.clubId} = ${clubId} and ${members.id} = any(${intArray(memberIds)})) as members,
-              (select json_agg(json_build_array(${companies.id}, ${companies.name})) from ${companies} where ${companies.clubId} = ${clubId} and ${companies.id} = any(${intArray(companyIds)})) as companies`,
-      );
-      return { members: new Map(row?.members ?? []), companies: new Map(row?.companies ?? []) };
     },
 
     /** Suggestions older than the repeat window have done their job; they are not kept. */

@@ -12,12 +12,8 @@ export interface JobContext {
   /** The injected clock's time now (a catch-up runs later than its slot). */
   now: Date;
   send(message: OutboundMessage): Promise<void>;
-  /**
-   * Queues many at once: the fan-outs (prompts, matches) reach thousands of members. With `after`
-   * (a statement of the job's still running), they go out once it is answered and are written
-   * meanwhile.
-   */
-  sendMany(messages: OutboundMessage[], after?: Promise<unknown>): Promise<void>;
+  /** Queues many at once: the prompts reach thousands of members. */
+  sendMany(messages: OutboundMessage[]): Promise<void>;
   /** Queues one message per recipient as a single row, written out by the dispatcher after the run commits (see outbox_fanouts). */
   fanOut(request: FanoutRequest): Promise<void>;
 }
@@ -61,25 +57,6 @@ export async function sendPrompts<M extends Pick<MemberRow, "id" | "nudges" | "u
   /** Other members a member's message names (so forget-me finds it). */
   aboutOf: (member: M) => number[] = () => [],
 ): Promise<{ queued: number; prompted: number[] }> {
-  return queuePrompts(ctx, promptMessages(members, build, key, aboutOf));
-}
-
-/** Prompts to send, written out (sendPrompts in two steps, for a job with other work in between). */
-export interface Prompts {
-  messages: OutboundMessage[];
-  /** Who gets the prompt itself. */
-  prompted: number[];
-  /** Who gets the "still want these?" question instead. */
-  asked: number[];
-}
-
-/** The messages of sendPrompts, not yet queued. */
-export function promptMessages<M extends Pick<MemberRow, "id" | "nudges" | "unansweredPrompts">>(
-  members: M[],
-  build: (member: M) => DirectContent | undefined,
-  key: string,
-  aboutOf: (member: M) => number[] = () => [],
-): Prompts {
   const messages: OutboundMessage[] = [];
   const prompted: number[] = [];
   const asked: number[] = [];
@@ -96,12 +73,7 @@ export function promptMessages<M extends Pick<MemberRow, "id" | "nudges" | "unan
     messages.push({ kind: "direct", to: member.id, ...content, dedupeKey: `${key}:${member.id}`, about: aboutOf(member) });
     prompted.push(member.id);
   }
-  return { messages, prompted, asked };
-}
-
-/** Queues prompts written by promptMessages (once `after` is answered, see sendMany) and counts them. */
-export async function queuePrompts(ctx: JobContext, { messages, prompted, asked }: Prompts, after?: Promise<unknown>): Promise<{ queued: number; prompted: number[] }> {
-  await ctx.sendMany(messages, after);
+  await ctx.sendMany(messages);
   await ctx.store.scheduling.countPrompts(prompted);
   await ctx.store.scheduling.countPrompts(asked, "asked");
   return { queued: messages.length, prompted };

@@ -1,7 +1,7 @@
 import { isoWeek } from "../../core/dates.js";
 import { computeMatches } from "../../core/services/matching.js";
 import { started } from "../../db/client.js";
-import { byMember, promptFate, promptMessages, queuePrompts, type Job } from "./job.js";
+import { byMember, promptFate, sendPrompts, type Job } from "./job.js";
 
 const WEEK = 7 * 86_400_000;
 /**
@@ -66,7 +66,8 @@ export const matches: Job = async (ctx) => {
   );
   const key = `matches:${ctx.slot.toISOString()}`;
   await ctx.fanOut({ kind: "matches", recipients: prompted, dedupePrefix: key, suggestedAt: ctx.now });
-  // The prompts are counted as the fan-out is written out, DM by DM (src/db/store/fanouts.ts).
-  const { queued } = await queuePrompts(ctx, { ...promptMessages(asking, () => undefined, key), prompted: [] });
+  // Only "still want these?" questions here: the matches' prompts are counted as the fan-out is
+  // written out, DM by DM (src/db/store/fanouts.ts).
+  const { queued } = await sendPrompts(ctx, asking, () => undefined, key);
   return prompted.length + queued;
 };
